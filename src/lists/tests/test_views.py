@@ -1,0 +1,187 @@
+from django.test import TestCase
+from django.utils.html import escape
+
+from accounts.models import User
+from lists.forms import DUPLICATE_ITEM_ERROR, EMPTY_ITEM_ERROR, TOO_LONG_ITEM_ERROR
+from lists.models import Item, List
+
+
+class HomePageTest(TestCase):
+    def test_uses_home_template(self):
+        response = self.client.get("/")
+        self.assertTemplateUsed(response, "home.html")
+
+    def test_renders_input_form(self):
+        response = self.client.get("/")
+        self.assertContains(response, 'method="POST" action="/lists/new"')
+        self.assertContains(response, 'name="text"')
+        self.assertContains(response, 'placeholder="Enter a to-do item"')
+        self.assertContains(response, "Start a new To-Do list")
+
+    def test_static_files_are_our_own(self):
+        response = self.client.get("/")
+        self.assertContains(response, "/static/bootstrap/css/bootstrap.min.css")
+        self.assertNotContains(response, "https://")
+
+
+class NewListTest(TestCase):
+    def test_can_save_a_POST_request(self):
+        self.client.post("/lists/new", data={"text": "A new list item"})
+        self.assertEqual(Item.objects.get().text, "A new list item")
+
+    def test_redirects_after_POST(self):
+        response = self.client.post("/lists/new", data={"text": "A new list item"})
+        self.assertRedirects(response, f"/lists/{List.objects.get().id}/")
+
+    def test_for_invalid_input_renders_home_template_with_error(self):
+        response = self.client.post("/lists/new", data={"text": ""})
+        self.assertEqual(response.status_code, 200)
+        self.assertTemplateUsed(response, "home.html")
+        self.assertContains(response, escape(EMPTY_ITEM_ERROR))
+        self.assertContains(response, "is-invalid")
+
+    def test_invalid_list_items_arent_saved(self):
+        self.client.post("/lists/new", data={"text": ""})
+        self.assertEqual(List.objects.count(), 0)
+        self.assertEqual(Item.objects.count(), 0)
+
+    def test_missing_text_field_is_an_empty_item(self):
+        response = self.client.post("/lists/new", data={})
+        self.assertContains(response, escape(EMPTY_ITEM_ERROR))
+
+    def test_too_long_item_is_refused_with_a_message_and_kept_in_the_box(self):
+        text = "x" * (Item.MAX_LENGTH + 1)
+        response = self.client.post("/lists/new", data={"text": text})
+        self.assertContains(response, escape(TOO_LONG_ITEM_ERROR))
+        self.assertContains(response, f'value="{text}"')
+        self.assertEqual(Item.objects.count(), 0)
+
+    def test_list_owner_is_saved_if_user_is_authenticated(self):
+        user = User.objects.create(email="a@b.com")
+        self.client.force_login(user)
+        self.client.post("/lists/new", data={"text": "new item"})
+        self.assertEqual(List.objects.get().owner, user)
+
+    def test_GET_is_not_allowed_to_create_lists(self):
+        response = self.client.get("/lists/new")
+        self.assertEqual(response.status_code, 405)
+        self.assertEqual(List.objects.count(), 0)
+
+
+class ListViewTest(TestCase):
+    def post_item(self, mylist: List, text: str):
+        return self.client.post(f"/lists/{mylist.id}/", data={"text": text})
+
+    def test_uses_list_template(self):
+        mylist = List.objects.create()
+        response = self.client.get(f"/lists/{mylist.id}/")
+        self.assertTemplateUsed(response, "list.html")
+
+    def test_renders_input_form_posting_to_the_list(self):
+        mylist = List.objects.create()
+        response = self.client.get(f"/lists/{mylist.id}/")
+        self.assertContains(response, f'method="POST" action="/lists/{mylist.id}/"')
+        self.assertContains(response, "Your To-Do list")
+
+    def test_displays_only_items_for_that_list(self):
+        correct_list = List.objects.create()
+        Item.objects.create(text="itemey 1", list=correct_list)
+        Item.objects.create(text="itemey 2", list=correct_list)
+        Item.objects.create(text="other list item", list=List.objects.create())
+        response = self.client.get(f"/lists/{correct_list.id}/")
+        self.assertContains(response, "1: itemey 1")
+        self.assertContains(response, "2: itemey 2")
+        self.assertNotContains(response, "other list item")
+
+    def test_can_save_a_POST_request_to_an_existing_list(self):
+        correct_list = List.objects.create()
+        List.objects.create()
+        self.post_item(correct_list, "A new item for an existing list")
+        new_item = Item.objects.get()
+        self.assertEqual(new_item.text, "A new item for an existing list")
+        self.assertEqual(new_item.list, correct_list)
+
+    def test_POST_redirects_to_list_view(self):
+        correct_list = List.objects.create()
+        response = self.post_item(correct_list, "A new item")
+        self.assertRedirects(response, f"/lists/{correct_list.id}/")
+
+    def test_for_invalid_input_nothing_saved_and_error_shown(self):
+        mylist = List.objects.create()
+        response = self.post_item(mylist, "")
+        self.assertEqual(Item.objects.count(), 0)
+        self.assertTemplateUsed(response, "list.html")
+        self.assertContains(response, escape(EMPTY_ITEM_ERROR))
+        self.assertContains(response, "is-invalid")
+
+    def test_duplicate_item_validation_errors_end_up_on_lists_page(self):
+        mylist = List.objects.create()
+        Item.objects.create(list=mylist, text="textey")
+        response = self.post_item(mylist, "textey")
+        self.assertContains(response, escape(DUPLICATE_ITEM_ERROR))
+        self.assertContains(response, 'value="textey"')
+        self.assertEqual(Item.objects.count(), 1)
+
+    def test_html_in_items_is_escaped(self):
+        mylist = List.objects.create()
+        self.post_item(mylist, "<script>alert('hi')</script>")
+        response = self.client.get(f"/lists/{mylist.id}/")
+        self.assertNotContains(response, "<script>alert")
+        self.assertContains(response, "&lt;script&gt;alert(&#x27;hi&#x27;)&lt;/script&gt;")
+
+    def test_unknown_list_is_a_404_page(self):
+        response = self.client.get("/lists/9999/")
+        self.assertEqual(response.status_code, 404)
+        self.assertTemplateUsed(response, "404.html")
+
+    def test_posting_to_an_unknown_list_is_a_404(self):
+        response = self.client.post("/lists/9999/", data={"text": "x"})
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(Item.objects.count(), 0)
+
+    def test_non_numeric_list_id_is_a_404(self):
+        self.assertEqual(self.client.get("/lists/abc/").status_code, 404)
+
+    def test_shows_the_owner(self):
+        user = User.objects.create(email="owner@example.com")
+        mylist = List.objects.create(owner=user)
+        Item.objects.create(list=mylist, text="x")
+        response = self.client.get(f"/lists/{mylist.id}/")
+        self.assertContains(response, '<span id="id_list_owner">owner@example.com</span>')
+
+
+class MyListsTest(TestCase):
+    def test_my_lists_url_renders_my_lists_template(self):
+        User.objects.create(email="a@b.com")
+        response = self.client.get("/lists/users/a@b.com/")
+        self.assertTemplateUsed(response, "my_lists.html")
+
+    def test_passes_correct_owner_and_links_each_list_by_name(self):
+        User.objects.create(email="wrong@owner.com")
+        correct_user = User.objects.create(email="a@b.com")
+        mylist = List.objects.create(owner=correct_user)
+        Item.objects.create(list=mylist, text="Reticulate splines")
+        response = self.client.get("/lists/users/a@b.com/")
+        self.assertEqual(response.context["owner"], correct_user)
+        self.assertContains(response, "a@b.com's lists")
+        self.assertContains(response, f'<a href="/lists/{mylist.id}/">Reticulate splines</a>')
+
+    def test_unknown_user_is_a_404(self):
+        self.assertEqual(self.client.get("/lists/users/nobody@example.com/").status_code, 404)
+
+    def test_query_count_does_not_grow_with_the_number_of_lists(self):
+        owner = User.objects.create(email="a@b.com")
+
+        def queries_for_my_lists() -> int:
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as context:
+                self.client.get("/lists/users/a@b.com/")
+            return len(context.captured_queries)
+
+        List.objects.create(owner=owner).item_set.create(text="one")
+        with_one_list = queries_for_my_lists()
+        for number in range(10):
+            List.objects.create(owner=owner).item_set.create(text=f"item {number}")
+        self.assertEqual(queries_for_my_lists(), with_one_list)

@@ -1,0 +1,25 @@
+"""Django's test runner, with two changes.
+
+- With no labels it runs the project's tests wherever it is started from, so that
+  ``python src/manage.py test`` works from the repository root as well as from ``src/``.
+- It ends with a line that counts the outcomes: ``N passed, N failed, N skipped``.
+"""
+
+import unittest
+from typing import Any
+
+from django.conf import settings
+from django.test.runner import DiscoverRunner
+
+
+class CountingTestRunner(DiscoverRunner):
+    def build_suite(self, test_labels: list[str] | None = None, **kwargs: Any) -> Any:
+        return super().build_suite(test_labels or [str(settings.BASE_DIR)], **kwargs)
+
+    def run_suite(self, suite: unittest.TestSuite, **kwargs: Any) -> unittest.TestResult:
+        result = super().run_suite(suite, **kwargs)
+        failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+        skipped = len(result.skipped) + len(result.expectedFailures)
+        passed = max(result.testsRun - failed - skipped, 0)
+        print(f"\n{passed} passed, {failed} failed, {skipped} skipped", flush=True)
+        return result
