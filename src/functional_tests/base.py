@@ -1,19 +1,22 @@
 import functools
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.core import mail
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 
+from functional_tests import container_commands, mailbox
 from functional_tests.browser import make_browser
 from functional_tests.fixtures import create_pre_authenticated_session
+from functional_tests.target import test_server_from_environ
 
 MAX_WAIT = 5
 POLL_INTERVAL = 0.1
@@ -40,7 +43,15 @@ def wait(fn: Callable[..., T]) -> Callable[..., T]:
 
 
 class FunctionalTest(StaticLiveServerTestCase):
+    """A user story in a real browser, against the local live server or, with TEST_SERVER set,
+    against a deployed staging server (whose database is reset before each test)."""
+
     def setUp(self) -> None:
+        self.started_at = datetime.now(UTC)
+        self.test_server = test_server_from_environ()
+        if self.test_server:
+            self.live_server_url = self.test_server.url
+            container_commands.reset_database(self.test_server)
         self.browser = make_browser()
 
     def tearDown(self) -> None:
@@ -93,8 +104,29 @@ class FunctionalTest(StaticLiveServerTestCase):
         navbar = self.browser.find_element(By.CSS_SELECTOR, ".navbar")
         self.assertNotIn(email, navbar.text)
 
+    def email_address_for(self, name: str) -> str:
+        """Locally any address will do; on a server, a new one in the real test mailbox."""
+        if self.test_server:
+            return self.test_server.unique_email_address(name)
+        return f"{name}@example.com"
+
+    def wait_for_email_body(self, recipient: str, subject: str) -> str:
+        """The body of the email just sent to ``recipient`` with ``subject``."""
+        if not self.test_server:
+            email = mail.outbox.pop()
+            self.assertIn(recipient, email.to)
+            self.assertEqual(email.subject, subject)
+            return email.body
+        message = mailbox.wait_for_email(
+            self.test_server.pop3, recipient, subject, sent_after=self.started_at
+        )
+        return message.get_body(preferencelist=("plain",)).get_content()
+
     def create_pre_authenticated_session(self, email: str) -> None:
-        session_key = create_pre_authenticated_session(email)
+        if self.test_server:
+            session_key = container_commands.create_session_on_server(self.test_server, email)
+        else:
+            session_key = create_pre_authenticated_session(email)
         # A cookie can only be set for the domain the browser is on; 404 pages load the quickest.
         self.browser.get(self.live_server_url + "/404_no_such_url/")
         self.browser.add_cookie(

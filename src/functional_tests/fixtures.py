@@ -8,6 +8,7 @@ enable test fixtures, which production's never do.
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
 
 from accounts.models import User
 
@@ -34,3 +35,9 @@ def create_pre_authenticated_session(email: str) -> str:
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session.create()
     return session.session_key
+
+
+def reset_database() -> None:
+    """Empty every data table (lists, items, users, tokens, sessions), keeping the schema."""
+    ensure_fixtures_enabled()
+    call_command("flush", interactive=False, verbosity=0)

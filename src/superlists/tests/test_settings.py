@@ -60,16 +60,25 @@ class ProductionSettingsTest(SimpleTestCase):
         self.assertIn(EMAIL_PASSWORD_MISSING, result.stderr)
         self.assertIn("EMAIL_PASSWORD is not set", result.stderr)
 
-    def test_fixture_commands_are_not_installed_in_production_by_default(self):
-        result = subprocess.run(
-            [sys.executable, "manage.py", "help", "--commands"],
-            cwd=SRC,
-            env={**os.environ, **PRODUCTION_ENV},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        self.assertNotIn("create_session", result.stdout)
+    def test_fixture_commands_exist_only_where_the_env_file_enables_them(self):
+        def commands(env: dict[str, str]) -> list[str]:
+            result = subprocess.run(
+                [sys.executable, "manage.py", "help", "--commands"],
+                cwd=SRC,
+                env={**os.environ, **env},
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            return result.stdout.split()
+
+        production = commands(PRODUCTION_ENV)
+        self.assertIn("server_info", production)
+        self.assertNotIn("create_session", production)
+        self.assertNotIn("reset_database", production)
+        staging = commands({**PRODUCTION_ENV, "DJANGO_ENABLE_TEST_FIXTURES": "1"})
+        self.assertIn("create_session", staging)
+        self.assertIn("reset_database", staging)
 
 
 class EmailPasswordCheckTest(SimpleTestCase):

@@ -1,0 +1,36 @@
+# Superlists, served by gunicorn (static files by whitenoise) as a non-root user.
+# Runtime configuration comes from the server's env file (see infra/deploy-playbook.yaml);
+# nothing secret is baked into the image.
+FROM python:3.11-slim
+
+RUN python -m venv /venv
+ENV PATH="/venv/bin:$PATH" \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1
+
+COPY requirements.txt /tmp/requirements.txt
+RUN pip install --no-cache-dir --require-hashes -r /tmp/requirements.txt
+
+COPY src /src
+WORKDIR /src
+
+ENV DJANGO_DEBUG_FALSE=1 \
+    DJANGO_DB_PATH=/data/db.sqlite3
+
+# collectstatic needs production settings to load; these placeholder values exist only for this
+# command and are not kept in the image.
+RUN DJANGO_SECRET_KEY=placeholder-for-collectstatic DJANGO_ALLOWED_HOST=localhost \
+    EMAIL_HOST=localhost EMAIL_HOST_USER=placeholder \
+    python manage.py collectstatic --noinput
+
+# The database lives on a volume mounted at /data, so that it survives a redeploy.
+RUN useradd --system --no-create-home --uid 1234 nonroot \
+    && mkdir /data && chown nonroot /data
+VOLUME /data
+USER nonroot
+
+EXPOSE 8888
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:8888/', headers={'Host': os.environ['DJANGO_ALLOWED_HOST'].split(',')[0]}), timeout=4)"]
+
+CMD ["gunicorn", "--bind", ":8888", "--workers", "2", "--access-logfile", "-", "superlists.wsgi:application"]

@@ -1,0 +1,107 @@
+"""Fast checks of the deploy files, part of the normal test run (no engine or server needed)."""
+
+import re
+import subprocess
+import sys
+import unittest
+from pathlib import Path
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DOCKERFILE = REPO_ROOT / "Dockerfile"
+PLAYBOOK = REPO_ROOT / "infra" / "deploy-playbook.yaml"
+STANDIN_INVENTORY = REPO_ROOT / "infra" / "inventory.standin.yaml"
+ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
+
+SECRET_NAME = re.compile(r"SECRET|PASSWORD|TOKEN|PRIVATE", re.IGNORECASE)
+
+
+def dockerfile_instructions(text: str) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, with continuation lines joined and comments dropped."""
+    joined = re.sub(r"\\\n", " ", text)
+    instructions = []
+    for line in joined.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            keyword, _, arguments = line.partition(" ")
+            instructions.append((keyword.upper(), arguments.strip()))
+    return instructions
+
+
+def secrets_set_by(instructions: list[tuple[str, str]]) -> list[str]:
+    """Names that look secret and are given a value that would stay in the image (ENV, ARG)."""
+    found = []
+    for keyword, arguments in instructions:
+        if keyword in {"ENV", "ARG"}:
+            for name in re.findall(r"([A-Za-z_][A-Za-z0-9_]*)\s*=", arguments):
+                if SECRET_NAME.search(name):
+                    found.append(name)
+    return found
+
+
+class DockerfileTest(unittest.TestCase):
+    def setUp(self):
+        self.instructions = dockerfile_instructions(DOCKERFILE.read_text())
+
+    def test_runs_as_a_non_root_user(self):
+        users = [arguments for keyword, arguments in self.instructions if keyword == "USER"]
+        self.assertTrue(users, "the Dockerfile must switch to a non-root USER")
+        self.assertNotIn(users[-1].split(":")[0], {"root", "0"})
+
+    def test_bakes_no_secret_into_the_image(self):
+        self.assertEqual(secrets_set_by(self.instructions), [])
+        copied = " ".join(a for k, a in self.instructions if k in {"COPY", "ADD"})
+        self.assertNotRegex(copied, r"\.env\b|secret|id_rsa|id_ed25519")
+
+    def test_secret_detector_would_catch_one(self):
+        bad = dockerfile_instructions(
+            "FROM x\nENV A=1 \\\n    DJANGO_SECRET_KEY=oops\nARG EMAIL_PASSWORD=x\n"
+        )
+        self.assertEqual(secrets_set_by(bad), ["DJANGO_SECRET_KEY", "EMAIL_PASSWORD"])
+
+    def test_serves_with_gunicorn_in_production_mode_with_a_healthcheck(self):
+        keywords = {k for k, _ in self.instructions}
+        self.assertIn("HEALTHCHECK", keywords)
+        cmd = [a for k, a in self.instructions if k == "CMD"][-1]
+        self.assertIn("gunicorn", cmd)
+        self.assertIn("superlists.wsgi:application", cmd)
+        envs = " ".join(a for k, a in self.instructions if k == "ENV")
+        self.assertIn("DJANGO_DEBUG_FALSE=1", envs)
+
+    def test_dockerignore_keeps_out_databases_venvs_and_secrets(self):
+        ignored = (REPO_ROOT / ".dockerignore").read_text().split()
+        for pattern in [".venv", "**/db.sqlite3", "**/*.env", ".git"]:
+            self.assertIn(pattern, ignored)
+
+
+class PlaybookTest(unittest.TestCase):
+    def test_syntax_check(self):
+        result = subprocess.run(
+            [ANSIBLE_PLAYBOOK, "--syntax-check", "-i", "staging.example.com,", PLAYBOOK],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
+    def test_env_file_and_secret_tasks_are_never_logged(self):
+        tasks = yaml.safe_load(PLAYBOOK.read_text())[0]["tasks"]
+        for task in tasks:
+            writes_env = task.get("ansible.builtin.template", {}).get("dest") == "{{ env_file }}"
+            if writes_env or "secret" in task["name"].lower():
+                with self.subTest(task=task["name"]):
+                    self.assertIs(task.get("no_log"), True)
+                    if writes_env:
+                        self.assertEqual(task["ansible.builtin.template"]["mode"], "0600")
+
+    def test_standin_inventory_matches_standin_config(self):
+        from infra.standin import config
+
+        inventory = yaml.safe_load(STANDIN_INVENTORY.read_text())["all"]["children"]
+        self.assertEqual(list(inventory["staging"]["hosts"]), [config.STAGING_HOST])
+        self.assertEqual(list(inventory["production"]["hosts"]), [config.PRODUCTION_HOST])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from functional_tests.fixtures import FixturesDisabled, create_pre_authenticated_session
+
+
+class Command(BaseCommand):
+    help = "Print the key of a new session logged in as EMAIL (staging servers only)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("email")
+
+    def handle(self, *args, **options) -> None:
+        try:
+            self.stdout.write(create_pre_authenticated_session(options["email"]))
+        except FixturesDisabled as refusal:
+            raise CommandError(str(refusal)) from None

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from functional_tests.fixtures import FixturesDisabled, reset_database
+
+
+class Command(BaseCommand):
+    help = "Empty every data table, for the next functional test (staging servers only)."
+
+    def handle(self, *args, **options) -> None:
+        try:
+            reset_database()
+        except FixturesDisabled as refusal:
+            raise CommandError(str(refusal)) from None
+        self.stdout.write("database reset")

@@ -1,0 +1,122 @@
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from unittest import mock
+
+from django.test import SimpleTestCase
+
+from functional_tests import container_commands
+from functional_tests.container_commands import ProductionTargetRefused
+from functional_tests.mailbox import matches
+from functional_tests.target import MissingSetting, test_server_from_environ
+
+STAGING_ENV = {
+    "TEST_SERVER": "staging.example.com",
+    "FT_PRODUCTION_HOSTS": r"(www\.)?superlists\.example\.com",
+    "FT_EMAIL_ADDRESS": "tester@mail.example.com",
+}
+
+
+class TestServerTest(SimpleTestCase):
+    def test_no_test_server_means_the_local_live_server(self):
+        self.assertIsNone(test_server_from_environ({}))
+
+    def test_url_host_and_defaults(self):
+        server = test_server_from_environ({"TEST_SERVER": "127.0.10.1:8080"})
+        self.assertEqual(server.url, "http://127.0.10.1:8080")
+        self.assertEqual(server.host, "127.0.10.1")
+        self.assertEqual(server.ssh_destination, "root@127.0.10.1")
+        self.assertEqual(server.container, "superlists")
+
+    def test_production_pattern_is_anchored(self):
+        for host, is_production in [
+            ("superlists.example.com", True),
+            ("www.superlists.example.com", True),
+            ("staging.superlists.example.com", False),
+            ("superlists.example.com.staging.test", False),
+        ]:
+            with self.subTest(host=host):
+                server = test_server_from_environ({**STAGING_ENV, "TEST_SERVER": host})
+                self.assertEqual(server.is_production(), is_production)
+
+    def test_every_address_is_new_and_tagged_with_the_run(self):
+        server = test_server_from_environ(STAGING_ENV)
+        first = server.unique_email_address("edith")
+        second = server.unique_email_address("edith")
+        self.assertNotEqual(first, second)
+        self.assertRegex(first, r"^tester\+edith-[0-9a-f]{8}-\d+@mail\.example\.com$")
+
+    def test_missing_mailbox_setting_is_named(self):
+        server = test_server_from_environ({"TEST_SERVER": "staging.example.com"})
+        with self.assertRaisesRegex(MissingSetting, "FT_POP3_HOST"):
+            server.pop3  # noqa: B018
+
+
+class GuardTest(SimpleTestCase):
+    def server_saying(self, info: dict, host: str = "staging.example.com"):
+        server = test_server_from_environ({**STAGING_ENV, "TEST_SERVER": host})
+        patcher = mock.patch.object(container_commands, "server_info", return_value=info)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        return server
+
+    def test_staging_that_says_so_is_allowed(self):
+        server = self.server_saying(
+            {"test_fixtures": True, "allowed_hosts": ["staging.example.com"]}
+        )
+        container_commands.ensure_not_production(server)  # does not raise
+
+    def test_host_matching_the_production_pattern_is_refused_before_asking_it(self):
+        server = self.server_saying({"test_fixtures": True}, host="superlists.example.com")
+        with self.assertRaisesRegex(ProductionTargetRefused, "matches FT_PRODUCTION_HOSTS"):
+            container_commands.ensure_not_production(server)
+        container_commands.server_info.assert_not_called()
+
+    def test_server_without_fixtures_is_refused(self):
+        server = self.server_saying(
+            {"test_fixtures": False, "allowed_hosts": ["staging.example.com"]}
+        )
+        with self.assertRaisesRegex(ProductionTargetRefused, "fixtures are disabled"):
+            container_commands.ensure_not_production(server)
+
+    def test_container_serving_another_host_is_refused(self):
+        server = self.server_saying({"test_fixtures": True, "allowed_hosts": ["other.example"]})
+        with self.assertRaisesRegex(ProductionTargetRefused, "not staging.example.com"):
+            container_commands.ensure_not_production(server)
+
+    def test_reset_is_not_run_on_a_refused_server(self):
+        server = self.server_saying({"test_fixtures": False, "allowed_hosts": []})
+        with (
+            mock.patch.object(container_commands, "_manage") as manage,
+            self.assertRaises(ProductionTargetRefused),
+        ):
+            container_commands.reset_database(server)
+        manage.assert_not_called()
+
+
+class MailMatchingTest(SimpleTestCase):
+    sent_after = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
+
+    def headers(self, to="tester+a@x.test", subject="Hi", date=None) -> EmailMessage:
+        message = EmailMessage()
+        message["To"] = to
+        message["Subject"] = subject
+        message["Date"] = format_datetime(date or self.sent_after + timedelta(seconds=1))
+        return message
+
+    def test_matches_exact_recipient_subject_and_recent_date(self):
+        self.assertTrue(matches(self.headers(), "tester+a@x.test", "Hi", self.sent_after))
+
+    def test_other_plus_address_does_not_match(self):
+        self.assertFalse(
+            matches(self.headers(to="tester+ab@x.test"), "tester+a@x.test", "Hi", self.sent_after)
+        )
+
+    def test_other_subject_does_not_match(self):
+        self.assertFalse(
+            matches(self.headers(subject="Hi!"), "tester+a@x.test", "Hi", self.sent_after)
+        )
+
+    def test_email_older_than_the_request_does_not_match(self):
+        old = self.headers(date=self.sent_after - timedelta(minutes=5))
+        self.assertFalse(matches(old, "tester+a@x.test", "Hi", self.sent_after))
