@@ -33,4 +33,6 @@ EXPOSE 8888
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:8888/', headers={'Host': os.environ['DJANGO_ALLOWED_HOST'].split(',')[0]}), timeout=4)"]
 
-CMD ["gunicorn", "--bind", ":8888", "--workers", "2", "--access-logfile", "-", "superlists.wsgi:application"]
+# No control socket: nothing uses it, and the non-root user has no home to put it in.
+CMD ["gunicorn", "--bind", ":8888", "--workers", "2", "--access-logfile", "-", "--no-control-socket", \
+     "superlists.wsgi:application"]

@@ -11,6 +11,7 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = REPO_ROOT / "Dockerfile"
 PLAYBOOK = REPO_ROOT / "infra" / "deploy-playbook.yaml"
+DEPLOY_TASKS = REPO_ROOT / "infra" / "roles" / "superlists" / "tasks" / "main.yaml"
 STANDIN_INVENTORY = REPO_ROOT / "infra" / "inventory.standin.yaml"
 ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 
@@ -86,7 +87,7 @@ class PlaybookTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
 
     def test_env_file_and_secret_tasks_are_never_logged(self):
-        tasks = yaml.safe_load(PLAYBOOK.read_text())[0]["tasks"]
+        tasks = yaml.safe_load(DEPLOY_TASKS.read_text())
         for task in tasks:
             writes_env = task.get("ansible.builtin.template", {}).get("dest") == "{{ env_file }}"
             if writes_env or "secret" in task["name"].lower():
@@ -95,10 +96,31 @@ class PlaybookTest(unittest.TestCase):
                     if writes_env:
                         self.assertEqual(task["ansible.builtin.template"]["mode"], "0600")
 
+    def test_standin_inventory_overrides_the_defaults(self):
+        result = subprocess.run(
+            [
+                ANSIBLE_PLAYBOOK.with_name("ansible-inventory"),
+                "-i",
+                STANDIN_INVENTORY,
+                "--playbook-dir",
+                PLAYBOOK.parent,
+                "--host",
+                "127.0.10.1",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        host_vars = yaml.safe_load(result.stdout)
+        self.assertIs(host_vars["install_docker"], False)
+        self.assertIs(host_vars["enable_test_fixtures"], True)
+
     def test_standin_inventory_matches_standin_config(self):
         from infra.standin import config
 
-        inventory = yaml.safe_load(STANDIN_INVENTORY.read_text())["all"]["children"]
+        inventory = yaml.safe_load(STANDIN_INVENTORY.read_text())["all"]["children"]["standin"][
+            "children"
+        ]
         self.assertEqual(list(inventory["staging"]["hosts"]), [config.STAGING_HOST])
         self.assertEqual(list(inventory["production"]["hosts"]), [config.PRODUCTION_HOST])
 

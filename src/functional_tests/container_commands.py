@@ -36,12 +36,19 @@ def server_info(server: TestServer) -> dict:
     return json.loads(_manage(server, "server_info"))
 
 
+# Servers that have already said they are staging, in this test run.
+_confirmed_staging: set[tuple[str, str, str]] = set()
+
+
 def ensure_not_production(server: TestServer) -> None:
     if server.is_production():
         raise ProductionTargetRefused(
             f"Refusing to touch {server.host}: it matches FT_PRODUCTION_HOSTS "
             f"({server.production_hosts.pattern})."
         )
+    identity = (server.host, server.ssh_destination, server.container)
+    if identity in _confirmed_staging:
+        return
     info = server_info(server)
     if info.get("test_fixtures") is not True:
         raise ProductionTargetRefused(
@@ -53,6 +60,7 @@ def ensure_not_production(server: TestServer) -> None:
             f"Refusing to touch {server.host}: the container {server.container!r} reached through "
             f"{server.ssh_destination} serves {info.get('allowed_hosts')}, not {server.host}."
         )
+    _confirmed_staging.add(identity)
 
 
 def _manage(server: TestServer, *arguments: str) -> str:

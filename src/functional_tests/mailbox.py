@@ -10,7 +10,7 @@ import email.policy
 import email.utils
 import poplib
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 from functional_tests.target import Pop3Account
@@ -43,14 +43,20 @@ def matches(headers: EmailMessage, recipient: str, subject: str, sent_after: dat
             headers.get_all("To", []) + headers.get_all("Delivered-To", [])
         )
     }
-    date = headers["Date"]
     return (
         recipient.lower() in addressed_to
         and headers["Subject"] == subject
-        and date is not None
-        and date.datetime.tzinfo is not None
-        and date.datetime >= sent_after - CLOCK_SKEW
+        and (sent_at := date_of(headers)) is not None
+        and sent_at >= sent_after - CLOCK_SKEW
     )
+
+
+def date_of(headers: EmailMessage) -> datetime | None:
+    if headers["Date"] is None:
+        return None
+    sent_at = headers["Date"].datetime
+    # "-0000" (Django's default) means UTC with the sender's zone unknown (RFC 5322, 3.3).
+    return sent_at if sent_at.tzinfo else sent_at.replace(tzinfo=UTC)
 
 
 def _connect(account: Pop3Account) -> poplib.POP3:

@@ -1,9 +1,12 @@
 """System checks that tell an operator, at start-up, what is wrong with a server's configuration."""
 
+import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Warning, register, run_checks
+
+logger = logging.getLogger(__name__)
 
 EMAIL_PASSWORD_MISSING = "superlists.W001"
 
@@ -22,3 +25,13 @@ def check_email_password(app_configs: Any = None, **kwargs: Any) -> list[Warning
             id=EMAIL_PASSWORD_MISSING,
         )
     ]
+
+
+def log_configuration_warnings() -> None:
+    """Log the system checks' findings when a server process starts.
+
+    ``manage.py`` commands print them, but gunicorn does not run the checks, so without this an
+    operator would only learn of a missing EMAIL_PASSWORD from the first failed login email.
+    """
+    for message in run_checks():
+        logger.warning("%s", message)

@@ -53,6 +53,9 @@ class TestServerTest(SimpleTestCase):
 
 
 class GuardTest(SimpleTestCase):
+    def setUp(self):
+        container_commands._confirmed_staging.clear()
+
     def server_saying(self, info: dict, host: str = "staging.example.com"):
         server = test_server_from_environ({**STAGING_ENV, "TEST_SERVER": host})
         patcher = mock.patch.object(container_commands, "server_info", return_value=info)
@@ -83,6 +86,14 @@ class GuardTest(SimpleTestCase):
         server = self.server_saying({"test_fixtures": True, "allowed_hosts": ["other.example"]})
         with self.assertRaisesRegex(ProductionTargetRefused, "not staging.example.com"):
             container_commands.ensure_not_production(server)
+
+    def test_a_server_is_asked_once_per_run(self):
+        server = self.server_saying(
+            {"test_fixtures": True, "allowed_hosts": ["staging.example.com"]}
+        )
+        container_commands.ensure_not_production(server)
+        container_commands.ensure_not_production(server)
+        container_commands.server_info.assert_called_once()
 
     def test_reset_is_not_run_on_a_refused_server(self):
         server = self.server_saying({"test_fixtures": False, "allowed_hosts": []})
@@ -116,6 +127,16 @@ class MailMatchingTest(SimpleTestCase):
         self.assertFalse(
             matches(self.headers(subject="Hi!"), "tester+a@x.test", "Hi", self.sent_after)
         )
+
+    def test_date_in_utc_with_unknown_zone_matches(self):
+        message = self.headers()
+        message.replace_header("Date", "Thu, 01 Jan 2026 12:00:01 -0000")
+        self.assertTrue(matches(message, "tester+a@x.test", "Hi", self.sent_after))
+
+    def test_email_without_a_date_does_not_match(self):
+        message = self.headers()
+        del message["Date"]
+        self.assertFalse(matches(message, "tester+a@x.test", "Hi", self.sent_after))
 
     def test_email_older_than_the_request_does_not_match(self):
         old = self.headers(date=self.sent_after - timedelta(minutes=5))

@@ -95,3 +95,20 @@ class EmailPasswordCheckTest(SimpleTestCase):
     @override_settings(PRODUCTION=False)
     def test_quiet_in_development(self):
         self.assertEqual(check_email_password(), [])
+
+
+class StartUpWarningTest(SimpleTestCase):
+    def test_wsgi_start_up_logs_a_missing_email_password(self):
+        env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_PASSWORD"}
+        clean_env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+        result = subprocess.run(
+            [sys.executable, "-c", "import superlists.wsgi"],
+            cwd=SRC,
+            env={**clean_env, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("WARNING", result.stderr)
+        self.assertIn("EMAIL_PASSWORD is not set", result.stderr)

@@ -1,0 +1,73 @@
+"""The deploy, checked on the stand-in staging host (needs `python -m infra.standin up` and a
+deploy: scripts/test-staging does both)."""
+
+import re
+import secrets
+import unittest
+import urllib.request
+from datetime import UTC, datetime
+
+from accounts.views import CHECK_YOUR_EMAIL, LOGIN_EMAIL_SUBJECT
+from functional_tests.mailbox import wait_for_email
+from infra.staging_tests.remote import STAGING_URL, WebClient, ssh, test_mailbox
+from infra.standin import config, deploy
+
+
+class DeployedSiteTest(unittest.TestCase):
+    def test_home_page_comes_from_gunicorn_in_the_container(self):
+        response = urllib.request.urlopen(STAGING_URL + "/", timeout=10)
+        self.assertIn("Start a new To-Do list", response.read().decode())
+        self.assertEqual(response.headers["Server"], "gunicorn")
+
+    def test_static_files_have_hashed_names(self):
+        page = urllib.request.urlopen(STAGING_URL + "/", timeout=10).read().decode()
+        self.assertRegex(page, r"/static/bootstrap/css/bootstrap\.min\.[0-9a-f]{12}\.css")
+
+    def test_container_logs_show_gunicorn_starting(self):
+        logs = ssh(config.STAGING_HOST, "docker logs superlists")
+        self.assertEqual(logs.returncode, 0, logs.stderr)
+        self.assertIn("Starting gunicorn", logs.stdout + logs.stderr)
+
+    def test_container_runs_as_non_root(self):
+        whoami = ssh(config.STAGING_HOST, "docker exec superlists id -un")
+        self.assertEqual(whoami.stdout.strip(), "nonroot")
+
+    def test_env_file_is_private_to_root(self):
+        mode = ssh(config.STAGING_HOST, "stat -c %a /srv/superlists/superlists.env")
+        self.assertEqual(mode.stdout.strip(), "600")
+
+    def test_a_login_email_sent_by_the_app_arrives_over_pop3(self):
+        recipient = f"{config.TEST_MAILBOX}+deploy-{secrets.token_hex(4)}@{config.MAIL_DOMAIN}"
+        sent_after = datetime.now(UTC)
+        _path, page = WebClient(STAGING_URL).submit(
+            "/accounts/send_login_email", {"email": recipient}
+        )
+        self.assertIn("Check your email", page, CHECK_YOUR_EMAIL)
+        message = wait_for_email(test_mailbox(), recipient, LOGIN_EMAIL_SUBJECT, sent_after)
+        body = message.get_body(preferencelist=("plain",)).get_content()
+        self.assertRegex(body, rf"{re.escape(STAGING_URL)}/accounts/login\?token=")
+
+
+class RedeployTest(unittest.TestCase):
+    def test_second_deploy_changes_nothing_and_never_prints_secrets(self):
+        result = deploy.run_playbook("staging")
+        self.assertEqual(result.returncode, 0)
+        self.assertRegex(result.stdout, r"127\.0\.10\.1\s*: ok=\d+\s+changed=0 ")
+        env_file = ssh(config.STAGING_HOST, "cat /srv/superlists/superlists.env").stdout
+        secret_key = re.search(r"^DJANGO_SECRET_KEY=(.+)$", env_file, re.MULTILINE).group(1)
+        email_password = re.search(r"^EMAIL_PASSWORD=(.+)$", env_file, re.MULTILINE).group(1)
+        self.assertNotIn(secret_key, result.stdout)
+        self.assertNotIn(email_password, result.stdout)
+
+    def test_data_survives_a_new_container_and_the_secret_key_is_kept(self):
+        list_path = WebClient(STAGING_URL).start_list("Survive the redeploy")
+        secret_before = ssh(config.STAGING_HOST, "grep SECRET_KEY /srv/superlists/superlists.env")
+        removed = ssh(config.STAGING_HOST, "docker rm -f superlists")
+        self.assertEqual(removed.returncode, 0, removed.stderr)
+
+        result = deploy.run_playbook("staging")
+
+        self.assertEqual(result.returncode, 0)
+        self.assertIn("1: Survive the redeploy", WebClient(STAGING_URL).get(list_path))
+        secret_after = ssh(config.STAGING_HOST, "grep SECRET_KEY /srv/superlists/superlists.env")
+        self.assertEqual(secret_before.stdout, secret_after.stdout)

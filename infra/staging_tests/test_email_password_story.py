@@ -1,0 +1,65 @@
+"""The book's debugging story, automated on the stand-in staging host.
+
+Deployed without EMAIL_PASSWORD, the SMTP server refuses the login email (530, as Gmail did in
+the book): the login FT fails, the user is told clearly (no bare "Server Error (500)"), and
+`docker logs superlists` shows the SMTPSenderRefused traceback. Deployed with the password, the
+same FT passes. This test leaves staging deployed with the password, as it found it.
+"""
+
+import os
+import subprocess
+import sys
+import unittest
+
+from accounts.views import EMAIL_NOT_SENT
+from infra.staging_tests.remote import ssh
+from infra.standin import config, deploy
+
+LOGIN_FT = "functional_tests.test_login.LoginTest.test_login_using_magic_link"
+
+
+def run_login_ft() -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "src/manage.py", "test", LOGIN_FT],
+        cwd=config.REPO_ROOT,
+        env={**os.environ, "TEST_SERVER": config.STAGING_HOST},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+class EmailPasswordStoryTest(unittest.TestCase):
+    def test_missing_email_password_is_visible_and_fixed_by_deploying_it(self):
+        # The operator deploys without EMAIL_PASSWORD: Ansible warns them
+        result = deploy.run_playbook("staging", with_email_password=False)
+        self.assertEqual(result.returncode, 0)
+        self.assertIn("WARNING: EMAIL_PASSWORD is not set", result.stdout)
+        try:
+            # The server says so at start-up, in its logs
+            self.assertIn("EMAIL_PASSWORD is not set", self.container_logs())
+
+            # The login FT fails: the user is told the email could not be sent
+            failing = run_login_ft()
+            self.assertNotEqual(failing.returncode, 0, failing.stderr)
+            self.assertIn(EMAIL_NOT_SENT, failing.stderr)
+            self.assertNotIn("Server Error (500)", failing.stderr)
+
+            # docker logs shows why, with the traceback
+            logs = self.container_logs()
+            self.assertIn("Traceback", logs)
+            self.assertIn("SMTPSenderRefused", logs)
+            self.assertIn("530", logs)
+            self.assertIn("Authentication required", logs)
+        finally:
+            # The fix: deploy with the password
+            fixed = deploy.run_playbook("staging")
+        self.assertEqual(fixed.returncode, 0)
+        self.assertNotIn("WARNING: EMAIL_PASSWORD is not set", fixed.stdout)
+
+        passing = run_login_ft()
+        self.assertEqual(passing.returncode, 0, passing.stderr)
+
+    def container_logs(self) -> str:
+        logs = ssh(config.STAGING_HOST, "docker logs superlists")
+        return logs.stdout + logs.stderr

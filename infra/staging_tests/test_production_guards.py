@@ -1,0 +1,89 @@
+"""Production can never be wiped: both layers proven on the stand-in's fake production host.
+
+The fake production host (127.0.10.2) is deployed by the same playbook with production's
+configuration: its env file does not enable test fixtures.
+"""
+
+import os
+import subprocess
+import sys
+import unittest
+
+from functional_tests import container_commands
+from functional_tests.container_commands import ProductionTargetRefused
+from functional_tests.target import test_server_from_environ
+from infra.staging_tests.remote import PRODUCTION_URL, WebClient, ssh
+from infra.standin import config
+
+PRODUCTION_CONTAINER = "superlists-production"
+
+
+class ProductionGuardsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.precious_list = WebClient(PRODUCTION_URL).start_list("Precious production data")
+
+    def tearDown(self):
+        # Whatever each test tried, production's data is still there.
+        page = WebClient(PRODUCTION_URL).get(self.precious_list)
+        self.assertIn("1: Precious production data", page)
+
+    def production_target(self, **environ: str):
+        return test_server_from_environ(
+            {
+                "TEST_SERVER": config.PRODUCTION_HOST,
+                "TEST_SERVER_CONTAINER": PRODUCTION_CONTAINER,
+                **environ,
+            }
+        )
+
+    def test_client_refuses_a_host_matching_the_production_pattern(self):
+        server = self.production_target(FT_PRODUCTION_HOSTS=r"127\.0\.10\.2")
+        with self.assertRaisesRegex(ProductionTargetRefused, "matches FT_PRODUCTION_HOSTS"):
+            container_commands.reset_database(server)
+        with self.assertRaisesRegex(ProductionTargetRefused, "matches FT_PRODUCTION_HOSTS"):
+            container_commands.create_session_on_server(server, "mallory@example.com")
+
+    def test_client_refuses_when_the_server_says_it_is_not_staging(self):
+        server = self.production_target()  # an operator who forgot FT_PRODUCTION_HOSTS
+        with self.assertRaisesRegex(ProductionTargetRefused, "test fixtures are disabled"):
+            container_commands.reset_database(server)
+        with self.assertRaisesRegex(ProductionTargetRefused, "test fixtures are disabled"):
+            container_commands.create_session_on_server(server, "mallory@example.com")
+
+    def test_server_refuses_even_when_the_client_checks_are_bypassed(self):
+        for command in ["reset_database", "create_session mallory@example.com"]:
+            with self.subTest(command=command):
+                result = ssh(
+                    config.PRODUCTION_HOST,
+                    f"docker exec {PRODUCTION_CONTAINER} python manage.py {command}",
+                )
+                self.assertNotEqual(result.returncode, 0)
+                self.assertIn("Unknown command", result.stderr)
+
+    def test_the_fixture_guard_holds_even_with_the_app_forced_in(self):
+        # Someone calls the FT fixtures on production by hand: they still refuse.
+        result = ssh(
+            config.PRODUCTION_HOST,
+            f"docker exec {PRODUCTION_CONTAINER} python manage.py shell -c "
+            "'from functional_tests.fixtures import reset_database; reset_database()'",
+        )
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("Test fixtures are disabled on this server", result.stderr)
+
+    def test_the_ft_suite_pointed_at_production_refuses_to_run(self):
+        result = subprocess.run(
+            [sys.executable, "src/manage.py", "test", "functional_tests.test_simple_list_creation"],
+            cwd=config.REPO_ROOT,
+            env={
+                **os.environ,
+                "TEST_SERVER": config.PRODUCTION_HOST,
+                "TEST_SERVER_CONTAINER": PRODUCTION_CONTAINER,
+            },
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("ProductionTargetRefused", result.stderr)
+        self.assertNotIn(" passed, 0 failed", result.stdout)
