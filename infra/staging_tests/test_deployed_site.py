@@ -1,8 +1,10 @@
 """The deploy, checked on the stand-in staging host (needs `python -m infra.standin up` and a
 deploy: scripts/test-staging does both)."""
 
+import json
 import re
 import secrets
+import shlex
 import unittest
 import urllib.request
 from datetime import UTC, datetime
@@ -31,6 +33,14 @@ class DeployedSiteTest(unittest.TestCase):
     def test_container_runs_as_non_root(self):
         whoami = ssh(config.STAGING_HOST, "docker exec superlists id -un")
         self.assertEqual(whoami.stdout.strip(), "nonroot")
+
+    def test_the_images_healthcheck_passes_in_the_container(self):
+        # The engine here has no timer to run it, so run the Dockerfile's command by hand.
+        dockerfile = (config.REPO_ROOT / "Dockerfile").read_text()
+        command = json.loads(re.search(r"^\s*CMD (\[.*\])$", dockerfile, re.MULTILINE).group(1))
+        self.assertEqual(command[0], "python")
+        result = ssh(config.STAGING_HOST, f"docker exec superlists {shlex.join(command)}")
+        self.assertEqual(result.returncode, 0, result.stderr)
 
     def test_env_file_is_private_to_root(self):
         mode = ssh(config.STAGING_HOST, "stat -c %a /srv/superlists/superlists.env")

@@ -1,6 +1,7 @@
 """`python -m infra.standin up|down|status|env`: the stand-in staging host on this machine.
 
-up       start everything (idempotent: running it again repairs what is missing or stale)
+up       start everything and deploy to both hosts with the real playbook (idempotent:
+         running it again repairs what is missing or stale); --no-deploy stops before deploying
 down     stop everything `up` started and undo its changes; --purge also deletes the state
          (keys, passwords, images, the cached base rootfs, Maildirs)
 status   what is running
@@ -29,21 +30,23 @@ from .steps import PREFIX, StepFailed, run_steps
 
 
 # --- up: the whole flow, one step per line -----------------------------------------------------
-def up() -> None:
+def up(with_deploy: bool) -> None:
+    host_steps = [
+        preflight,
+        ensure_packages,
+        make_directories,
+        ensure_engine,
+        build_base_image,
+        start_sshd,
+        start_mail,
+        check_everything,
+    ]
+    deploy_steps = [deploy_to_staging, deploy_to_production] if with_deploy else []
     run_steps(
-        [
-            preflight,
-            ensure_packages,
-            make_directories,
-            ensure_engine,
-            build_base_image,
-            start_sshd,
-            start_mail,
-            check_everything,
-        ],
+        host_steps + deploy_steps,
         then="run `python -m infra.standin up` again (it repairs what it finds)",
     )
-    print(f'{PREFIX} up. For the deploy and the FTs: eval "$(python -m infra.standin env)"')
+    print(f'{PREFIX} up. For the operator and the FTs: eval "$(python -m infra.standin env)"')
 
 
 def preflight() -> str:
@@ -84,6 +87,21 @@ def start_mail() -> str:
 
 def check_everything() -> str:
     return check.check()
+
+
+def deploy_to_staging() -> str:
+    return _deploy("staging", config.STAGING_HOST)
+
+
+def deploy_to_production() -> str:
+    return _deploy("production", config.PRODUCTION_HOST)
+
+
+def _deploy(group: str, host: str) -> str:
+    result = deploy.run_playbook(group)
+    if result.returncode != 0:
+        raise StepFailed(f"the deploy playbook failed for {host} (its output is above)")
+    return f"deployed; the site answers at http://{host}/"
 
 
 # --- down, status, env -------------------------------------------------------------------------
@@ -144,7 +162,10 @@ def main() -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("up", help="start everything (idempotent)")
+    up_parser = commands.add_parser("up", help="start everything and deploy (idempotent)")
+    up_parser.add_argument(
+        "--no-deploy", action="store_true", help="bring up the hosts only, do not deploy"
+    )
     down_parser = commands.add_parser("down", help="stop everything `up` started")
     down_parser.add_argument("--purge", action="store_true", help="also delete the state dir")
     commands.add_parser("status", help="what is running")
@@ -163,7 +184,7 @@ def main() -> int:
         )
         return result.returncode
     if arguments.command == "up":
-        up()
+        up(with_deploy=not arguments.no_deploy)
         return 0
     if arguments.command == "down":
         try:

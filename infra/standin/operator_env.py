@@ -1,5 +1,6 @@
 """The environment the operator and the tests need, printed by `python -m infra.standin env`."""
 
+import re
 import shlex
 
 from . import config, credentials
@@ -24,6 +25,8 @@ def variables() -> dict[str, str]:
         "FT_POP3_USER": config.TEST_MAILBOX,
         "FT_POP3_PASSWORD": credentials.mailbox_password(config.TEST_MAILBOX),
         "FT_EMAIL_ADDRESS": config.TEST_EMAIL_ADDRESS,
+        # The fake production host: the FTs must refuse to touch it.
+        "FT_PRODUCTION_HOSTS": re.escape(config.PRODUCTION_HOST),
     }
 
 
