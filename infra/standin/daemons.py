@@ -9,10 +9,11 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from . import config
+from .steps import StepFailed
 
 
 def read_pid(pid_file: Path) -> int | None:
@@ -74,6 +75,17 @@ def exited_early(pid: int) -> bool:
     except ChildProcessError:
         return _command_line(pid) is None
     return finished == pid
+
+
+def wait_until_ready(
+    pid: int, ready: Callable[[], bool], timeout: float, failure: Callable[[], str]
+) -> None:
+    """Poll `ready` until it holds; raise StepFailed(failure()) if the daemon dies or is late."""
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if exited_early(pid) or time.monotonic() > deadline:
+            raise StepFailed(failure())
+        time.sleep(0.1)
 
 
 def stop(name: str, program: str, timeout: float = 10.0) -> bool:

@@ -7,10 +7,8 @@ import grp
 import os
 import pwd
 import socket
-import time
 
 from . import config, credentials, daemons, mailboxes
-from .steps import StepFailed
 
 NAME = "dovecot"
 PROGRAM = "/usr/sbin/dovecot"
@@ -83,15 +81,16 @@ def start() -> str:
     daemons.stop(NAME, PROGRAM)
     config.DOVECOT_BASE_DIR.mkdir(parents=True, exist_ok=True)
     pid = daemons.start(NAME, [PROGRAM, "-F", "-c", str(config.DOVECOT_CONFIG)])
-    deadline = time.monotonic() + 10
-    while not answers():
-        if daemons.exited_early(pid) or time.monotonic() > deadline:
-            raise StepFailed(
-                f"Dovecot did not answer POP3 on {config.MAIL_HOST}:{config.POP3_PORT}. "
-                f"Its logs ({config.log_file(NAME)}, {config.log_file('dovecot-mail')}) end "
-                f"with:\n{daemons.log_tail(NAME)}\n{daemons.log_tail('dovecot-mail')}"
-            )
-        time.sleep(0.1)
+    daemons.wait_until_ready(
+        pid,
+        answers,
+        timeout=10,
+        failure=lambda: (
+            f"Dovecot did not answer POP3 on {config.MAIL_HOST}:{config.POP3_PORT}. "
+            f"Its logs ({config.log_file(NAME)}, {config.log_file('dovecot-mail')}) end "
+            f"with:\n{daemons.log_tail(NAME)}\n{daemons.log_tail('dovecot-mail')}"
+        ),
+    )
     return f"POP3 on {config.MAIL_HOST}:{config.POP3_PORT} (pid {pid})"
 
 

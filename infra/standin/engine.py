@@ -9,7 +9,6 @@ import http.client
 import json
 import shutil
 import socket
-import time
 
 from . import config, daemons, host_changes
 from .commands import run
@@ -112,14 +111,15 @@ def start() -> str:
         ["podman", "system", "service", "--time=0", config.DOCKER_HOST],
         env=engine_env(),
     )
-    deadline = time.monotonic() + 30
-    while not api_answers():
-        if daemons.exited_early(pid) or time.monotonic() > deadline:
-            raise StepFailed(
-                f"podman system service did not come up. Its log "
-                f"({config.log_file(NAME)}) ends with:\n{daemons.log_tail(NAME)}"
-            )
-        time.sleep(0.2)
+    daemons.wait_until_ready(
+        pid,
+        api_answers,
+        timeout=30,
+        failure=lambda: (
+            f"podman system service did not come up. Its log "
+            f"({config.log_file(NAME)}) ends with:\n{daemons.log_tail(NAME)}"
+        ),
+    )
     return f"started (pid {pid})"
 
 

@@ -4,11 +4,10 @@ import os
 import pwd
 import smtplib
 import sys
-import time
 
 from . import config, daemons, dovecot, footprint, mailboxes
 from .commands import run
-from .steps import StepFailed, say
+from .steps import say
 
 SMTP_NAME = "smtp"
 SMTP_PROGRAM = "infra.standin.mailserver"
@@ -62,14 +61,15 @@ def start_smtp() -> str:
     pid = daemons.start(
         SMTP_NAME, [sys.executable, "-m", SMTP_PROGRAM, *listen], cwd=config.REPO_ROOT
     )
-    deadline = time.monotonic() + 15
-    while not smtp_answers(config.MAIL_HOST):
-        if daemons.exited_early(pid) or time.monotonic() > deadline:
-            raise StepFailed(
-                f"the SMTP server did not answer on {config.MAIL_HOST}:{config.SMTP_PORT}. "
-                f"Its log ({config.log_file(SMTP_NAME)}) ends with:\n{daemons.log_tail(SMTP_NAME)}"
-            )
-        time.sleep(0.1)
+    daemons.wait_until_ready(
+        pid,
+        lambda: smtp_answers(config.MAIL_HOST),
+        timeout=15,
+        failure=lambda: (
+            f"the SMTP server did not answer on {config.MAIL_HOST}:{config.SMTP_PORT}. "
+            f"Its log ({config.log_file(SMTP_NAME)}) ends with:\n{daemons.log_tail(SMTP_NAME)}"
+        ),
+    )
     addresses = ", ".join(
         f"{address}:{config.SMTP_PORT}" for address in config.SMTP_LISTEN_ADDRESSES
     )

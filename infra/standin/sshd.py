@@ -6,12 +6,11 @@ operator's ~/.ssh/config gets a marked block (see ssh_client_config) so that pla
 """
 
 import socket
-import time
 from pathlib import Path
 
 from . import config, daemons, footprint, ssh_client_config
 from .commands import run, succeeds
-from .steps import StepFailed, say
+from .steps import say
 
 NAME = "sshd"
 PROGRAM = "/usr/sbin/sshd"
@@ -88,15 +87,16 @@ def start() -> str:
     elif daemons.stop(NAME, PROGRAM):
         say("sshd was alive but not answering on every address: restarted it")
     pid = daemons.start(NAME, [PROGRAM, "-D", "-e", "-f", str(config.SSHD_CONFIG)])
-    deadline = time.monotonic() + 10
-    while not is_running():
-        if daemons.exited_early(pid) or time.monotonic() > deadline:
-            raise StepFailed(
-                f"sshd did not start listening on {', '.join(config.SSH_HOSTS)}:"
-                f"{config.SSH_PORT}. Its log ({config.log_file(NAME)}) ends with:\n"
-                f"{daemons.log_tail(NAME)}\n  (is another sshd listening on 0.0.0.0:22?)"
-            )
-        time.sleep(0.1)
+    daemons.wait_until_ready(
+        pid,
+        is_running,
+        timeout=10,
+        failure=lambda: (
+            f"sshd did not start listening on {', '.join(config.SSH_HOSTS)}:"
+            f"{config.SSH_PORT}. Its log ({config.log_file(NAME)}) ends with:\n"
+            f"{daemons.log_tail(NAME)}\n  (is another sshd listening on 0.0.0.0:22?)"
+        ),
+    )
     addresses = ", ".join(f"{host}:{config.SSH_PORT}" for host in config.SSH_HOSTS)
     return f"listening on {addresses} (pid {pid})"
 

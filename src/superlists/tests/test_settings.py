@@ -21,17 +21,21 @@ PRODUCTION_ENV = {
 }
 
 
-def run_check(env: dict[str, str]) -> subprocess.CompletedProcess:
-    """Start Django for real (a new process reads the settings afresh) and run its checks."""
+def run_python(arguments: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run Python in src/ in a new process, which reads the settings afresh from ``env``."""
     clean_env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, *arguments],
         cwd=SRC,
         env={**clean_env, **env},
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def run_check(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return run_python(["manage.py", "check"], env)
 
 
 class ProductionSettingsTest(SimpleTestCase):
@@ -62,15 +66,7 @@ class ProductionSettingsTest(SimpleTestCase):
 
     def test_fixture_commands_exist_only_where_the_env_file_enables_them(self):
         def commands(env: dict[str, str]) -> list[str]:
-            result = subprocess.run(
-                [sys.executable, "manage.py", "help", "--commands"],
-                cwd=SRC,
-                env={**os.environ, **env},
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
-            return result.stdout.split()
+            return run_python(["manage.py", "help", "--commands"], env).stdout.split()
 
         production = commands(PRODUCTION_ENV)
         self.assertIn("server_info", production)
@@ -100,15 +96,7 @@ class EmailPasswordCheckTest(SimpleTestCase):
 class StartUpWarningTest(SimpleTestCase):
     def test_wsgi_start_up_logs_a_missing_email_password(self):
         env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_PASSWORD"}
-        clean_env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
-        result = subprocess.run(
-            [sys.executable, "-c", "import superlists.wsgi"],
-            cwd=SRC,
-            env={**clean_env, **env},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = run_python(["-c", "import superlists.wsgi"], env)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("WARNING", result.stderr)
         self.assertIn("EMAIL_PASSWORD is not set", result.stderr)
