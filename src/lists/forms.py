@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from lists.models import Item, List
 
@@ -33,5 +34,15 @@ class ExistingListItemForm(ItemForm):
             raise ValidationError(DUPLICATE_ITEM_ERROR)
         return text
 
-    def save(self) -> Item:
-        return Item.objects.create(list=self._for_list, text=self.cleaned_data["text"])
+    def save(self) -> Item | None:
+        """Add the item; None, with the duplicate error on the form, if it is there already.
+
+        clean_text() has checked, but a simultaneous request may have added the same text
+        since: the database's unique constraint is what decides.
+        """
+        try:
+            with transaction.atomic():
+                return Item.objects.create(list=self._for_list, text=self.cleaned_data["text"])
+        except IntegrityError:
+            self.add_error("text", DUPLICATE_ITEM_ERROR)
+            return None

@@ -26,8 +26,7 @@ def view_list(request: HttpRequest, list_id: int) -> HttpResponse:
     form = ExistingListItemForm(for_list=our_list)
     if request.method == "POST":
         form = ExistingListItemForm(for_list=our_list, data=request.POST)
-        if form.is_valid():
-            form.save()
+        if form.is_valid() and form.save():
             return redirect(our_list)
     items = our_list.item_set.all()
     return render(request, "list.html", {"list": our_list, "items": items, "form": form})

@@ -12,6 +12,11 @@ several), ``DJANGO_DB_PATH``, ``EMAIL_HOST`` and ``EMAIL_HOST_USER``. Optional: 
 (staging, to reproduce the book's 530 error), so its absence is a system-check warning, not a
 crash (see ``superlists.checks``).
 
+``DATABASE_URL`` (e.g. ``postgres://user:password@host/name``) switches from SQLite to that
+database server, in both modes; in production it replaces ``DJANGO_DB_PATH``.
+``REDIS_URL`` (or ``CACHE_URL``, a ``redis://`` URL) puts the cache in Redis instead of the
+database. Either way nothing is kept in the app's process, so several instances act as one.
+
 ``DJANGO_ENABLE_TEST_FIXTURES`` (production mode only; always on in development) installs the
 functional tests' server-side fixture commands (``create_session``, ``reset_database``). A staging
 server's env file sets it; production's never does.
@@ -20,6 +25,7 @@ server's env file sets it; production's never does.
 import os
 from pathlib import Path
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,12 +49,14 @@ def env_flag(name: str, default: bool) -> bool:
 
 
 PRODUCTION = "DJANGO_DEBUG_FALSE" in os.environ
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
 
 if PRODUCTION:
     DEBUG = False
     SECRET_KEY = required_env("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = [host.strip() for host in required_env("DJANGO_ALLOWED_HOST").split(",")]
-    DATABASE_PATH = Path(required_env("DJANGO_DB_PATH"))
+    DATABASE_PATH = None if DATABASE_URL else Path(required_env("DJANGO_DB_PATH"))
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = required_env("EMAIL_HOST")
     EMAIL_HOST_USER = required_env("EMAIL_HOST_USER")
@@ -113,12 +121,40 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "superlists.wsgi.application"
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATABASE_PATH,
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
     }
-}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATABASE_PATH,
+            "OPTIONS": {
+                # Several gunicorn workers write to one file. WAL lets readers go on while one
+                # writes; IMMEDIATE takes the write lock at BEGIN, so a transaction that reads
+                # then writes queues for the lock (up to the timeout) instead of failing with
+                # "database is locked" when it tries to upgrade.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+
+# Shared by every app instance: sessions live in the database (Django's default), and the cache
+# (the login throttle) in the database too, unless Redis is configured.
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.authentication.PasswordlessAuthenticationBackend"]

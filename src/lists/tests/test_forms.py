@@ -73,3 +73,13 @@ class ExistingListItemFormTest(TestCase):
         form = ExistingListItemForm(for_list=mylist, data={"text": "hi"})
         form.is_valid()
         self.assertEqual(form.save(), Item.objects.get())
+
+    def test_save_of_an_item_added_meanwhile_by_another_request_is_a_duplicate_error(self):
+        mylist = List.objects.create()
+        form = ExistingListItemForm(for_list=mylist, data={"text": "at the same time"})
+        self.assertTrue(form.is_valid())
+        Item.objects.create(list=mylist, text="at the same time")  # the other request wins
+
+        self.assertIsNone(form.save())
+        self.assertEqual(form.errors["text"], [DUPLICATE_ITEM_ERROR])
+        self.assertEqual(mylist.item_set.count(), 1)

@@ -1,0 +1,25 @@
+import argparse
+import sys
+
+from loadtest import __doc__
+from loadtest.run import run_load
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m loadtest",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("urls", nargs="+", help="base URL of each app instance")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--max-requests", type=int, default=50_000)
+    arguments = parser.parse_args()
+    report = run_load(arguments.urls, arguments.clients, arguments.seconds, arguments.max_requests)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
