@@ -24,6 +24,7 @@ def production_env(database: dict[str, str], **extra: str) -> dict[str, str]:
         "DJANGO_DEBUG_FALSE": "1",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
         "DJANGO_ALLOWED_HOST": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1",  # where login links point; tests swap in an instance
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": "1",  # nothing listens there unless a test says otherwise
         "EMAIL_HOST_USER": "noreply@superlists.test",

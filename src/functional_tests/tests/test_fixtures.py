@@ -4,7 +4,7 @@ from io import StringIO
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import CommandError, call_command
-from django.test import TestCase, override_settings
+from django.test import TestCase, TransactionTestCase, override_settings
 
 from accounts.models import User
 from lists.models import List
@@ -37,7 +37,9 @@ class CreateSessionCommandTest(TestCase):
         self.assertEqual(User.objects.count(), 0)
 
 
-class ResetDatabaseCommandTest(TestCase):
+class ResetDatabaseCommandTest(TransactionTestCase):
+    """Like the real command, outside a transaction: PostgreSQL won't flush inside one."""
+
     def test_empties_the_data_tables(self):
         user = User.objects.create(email="edith@example.com")
         List.objects.create(owner=user).item_set.create(text="x")

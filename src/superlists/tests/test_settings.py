@@ -20,10 +20,13 @@ PRODUCTION_ENV = {
     "EMAIL_PASSWORD": "a-test-password",
 }
 
+# Set by scripts/test-postgres for the test run itself; the settings under test start without.
+SERVICE_URLS = {"DATABASE_URL", "REDIS_URL", "CACHE_URL"}
+
 
 def run_python(arguments: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     """Run Python in src/ in a new process, which reads the settings afresh from ``env``."""
-    clean_env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    clean_env = {k: v for k, v in os.environ.items() if k not in {*PRODUCTION_ENV, *SERVICE_URLS}}
     return subprocess.run(
         [sys.executable, *arguments],
         cwd=SRC,
