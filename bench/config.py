@@ -1,0 +1,50 @@
+"""Every fixed fact of the benchmark suite, defined once."""
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SRC_DIR = REPO_ROOT / "src"
+DOCKERFILE = REPO_ROOT / "Dockerfile"
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+LUA_SCRIPT = Path(__file__).resolve().parent / "lua" / "measure.lua"
+
+# Load goes to loopback only: the server binds here and the load generator refuses anything else.
+BIND_HOST = "127.0.0.1"
+
+# The production settings with STATIC_ROOT moved into the run's temporary directory, so that a
+# benchmark never writes into src/static, which the Docker build and other runs share.
+ISOLATED_SETTINGS = "bench.isolated_settings"
+
+# Load: fixed duration, a cap on requests, a hard timeout on the load generator itself.
+DEFAULT_DURATION_S = 5.0
+QUICK_DURATION_S = 1.0
+DEFAULT_CONNECTIONS = 10
+LOAD_THREADS = 1  # wrk shares the 2 cores with the server: one thread is enough to saturate it
+MAX_REQUESTS_PER_RUN = 200_000
+LOAD_TIMEOUT_GRACE_S = 20.0
+SERVER_START_TIMEOUT_S = 30.0
+BROWSER_HEADERS = {"Accept-Encoding": "gzip, deflate, br"}
+
+# Data sizes: the pair of each shows whether the query count stays constant as data grows.
+SMALL_LIST_ITEMS = 20
+LARGE_LIST_ITEMS = 200
+FEW_LISTS = 5
+MANY_LISTS = 50
+
+# The book's published figures, our reference (the issue's text; we cannot fetch its repo).
+BOOK_REFERENCE = {
+    "list_page_requests_per_second": 906,
+    "ceiling_requests_per_second": 6160,
+    "list_page_fraction_of_ceiling": 906 / 6160,
+    "local_ft_suite_seconds": 16,
+    "staging_ft_suite_seconds": [68, 89],
+}
+
+TARGETS = {
+    "list_20_fraction_of_ceiling": 0.50,
+    "home_fraction_of_ceiling": 0.70,
+    "my_lists_max_queries": 3,
+    "email_seconds": 1.0,
+    "local_ft_suite_seconds": 10.0,
+    "staging_ft_suite_seconds": 68 / 4,
+}

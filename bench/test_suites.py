@@ -1,0 +1,59 @@
+"""How long the test suites take, timed as a developer runs them (wall clock, whole command)."""
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bench import config
+
+COUNTS_LINE = re.compile(r"(\d+) passed, (\d+) failed, (\d+) skipped")
+SUITE_TIMEOUT_S = 1800
+UNIT_TESTS = "unit tests"
+LOCAL_FT_SUITE = "FT suite, local live server"
+STAGING_FT_SUITE = "FT suite, against staging"
+
+
+@dataclass(frozen=True)
+class SuiteTime:
+    name: str
+    seconds: float
+    passed: int
+    failed: int
+    skipped: int
+    exit_code: int
+
+
+def outcome_counts(output: str) -> tuple[int, int, int]:
+    """The counts of the project's test runner's last line: N passed, N failed, N skipped."""
+    matches = COUNTS_LINE.findall(output)
+    if not matches:
+        return (0, 0, 0)
+    passed, failed, skipped = (int(count) for count in matches[-1])
+    return passed, failed, skipped
+
+
+def time_suite(name: str, labels: list[str], env: Mapping[str, str] | None = None) -> SuiteTime:
+    command = [sys.executable, str(config.SRC_DIR / "manage.py"), "test", *labels]
+    started = time.monotonic()
+    completed = subprocess.run(
+        command,
+        cwd=config.REPO_ROOT,
+        env=dict(env if env is not None else os.environ),
+        capture_output=True,
+        text=True,
+        timeout=SUITE_TIMEOUT_S,
+    )
+    seconds = time.monotonic() - started
+    passed, failed, skipped = outcome_counts(completed.stdout + completed.stderr)
+    return SuiteTime(name, round(seconds, 2), passed, failed, skipped, completed.returncode)
+
+
+def time_local_suites() -> list[SuiteTime]:
+    return [
+        time_suite(UNIT_TESTS, ["lists", "accounts", "superlists"]),
+        time_suite(LOCAL_FT_SUITE, ["functional_tests"]),
+    ]
