@@ -20,7 +20,7 @@ ENV DJANGO_DEBUG_FALSE=1 \
 # collectstatic needs production settings to load; these placeholder values exist only for this
 # command and are not kept in the image.
 RUN DJANGO_SECRET_KEY=placeholder-for-collectstatic DJANGO_ALLOWED_HOST=localhost \
-    EMAIL_HOST=localhost EMAIL_HOST_USER=placeholder \
+    EMAIL_HOST=localhost EMAIL_HOST_USER=placeholder SITE_URL=http://localhost \
     python manage.py collectstatic --noinput
 
 # The database lives on a volume mounted at /data, so that it survives a redeploy.
@@ -30,8 +30,10 @@ VOLUME /data
 USER nonroot
 
 EXPOSE 8888
+# X-Forwarded-Proto: behind a TLS proxy (DJANGO_HTTPS, DJANGO_REVERSE_PROXIES) the app would
+# redirect a plain-HTTP request to HTTPS; elsewhere the header is ignored.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s \
-    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:8888/', headers={'Host': os.environ['DJANGO_ALLOWED_HOST'].split(',')[0]}), timeout=4)"]
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:8888/', headers={'Host': os.environ['DJANGO_ALLOWED_HOST'].split(',')[0], 'X-Forwarded-Proto': 'https'}), timeout=4)"]
 
 # No control socket: nothing uses it, and the non-root user has no home to put it in.
 CMD ["gunicorn", "--bind", ":8888", "--workers", "2", "--access-logfile", "-", "--no-control-socket", \

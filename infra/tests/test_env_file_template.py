@@ -14,6 +14,7 @@ ANSIBLE = Path(sys.executable).parent / "ansible"
 BASE_VARS = {
     "secret_key": "k",
     "site_host": "staging.example.com",
+    "site_url": "http://staging.example.com",
     "email_host": "smtp.example.com",
     "email_port": 587,
     "email_user": "noreply@example.com",
@@ -65,6 +66,9 @@ class EnvFileTemplateTest(unittest.TestCase):
     def test_no_email_password_line_at_all_without_one(self):
         self.assertNotIn("EMAIL_PASSWORD", render())
         self.assertEqual(render(email_password="s3cret")["EMAIL_PASSWORD"], "s3cret")
+
+    def test_login_links_point_to_the_site_url(self):
+        self.assertEqual(render()["SITE_URL"], "http://staging.example.com")
 
     def test_fixtures_only_where_enabled(self):
         self.assertNotIn("DJANGO_ENABLE_TEST_FIXTURES", render())

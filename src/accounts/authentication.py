@@ -1,18 +1,17 @@
 from django.http import HttpRequest
 
-from accounts.models import Token, User
+from accounts.models import User
+from accounts.tokens import consume_login_token
 
 
 class PasswordlessAuthenticationBackend:
-    """Logs in whoever holds a login token; their first login creates their account."""
+    """Logs in whoever holds a valid login token, using it up; a first login creates the account."""
 
-    def authenticate(self, request: HttpRequest | None, uid: str | None = None) -> User | None:
-        if not uid:
+    def authenticate(self, request: HttpRequest | None, token: str | None = None) -> User | None:
+        email = consume_login_token(token)
+        if email is None:
             return None
-        token = Token.objects.filter(uid=uid).first()
-        if token is None:
-            return None
-        user, _created = User.objects.get_or_create(email=token.email)
+        user, _created = User.objects.get_or_create(email=email)
         return user
 
     def get_user(self, email: str) -> User | None:

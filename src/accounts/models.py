@@ -1,6 +1,5 @@
-import uuid
-
 from django.db import models
+from django.utils import timezone
 
 
 class User(models.Model):
@@ -18,8 +17,16 @@ class User(models.Model):
 
 
 class Token(models.Model):
-    email = models.EmailField()
-    uid = models.CharField(default=uuid.uuid4, max_length=40)
+    """A login link sent to ``email``; see ``accounts.tokens`` for how it is made and checked.
+
+    Only the verifier's hash is stored: these rows, if leaked, log nobody in.
+    """
+
+    email = models.EmailField(db_index=True)
+    selector = models.CharField(max_length=16, unique=True)
+    verifier_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"login token for {self.email}"

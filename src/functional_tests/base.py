@@ -1,4 +1,5 @@
 import functools
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -8,14 +9,16 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core import mail
+from django.core.cache import cache
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 
+from accounts.views import LOGIN_EMAIL_SUBJECT
 from functional_tests import container_commands, mailbox
 from functional_tests.browser import make_browser
-from functional_tests.fixtures import create_pre_authenticated_session
+from functional_tests.fixtures import create_pre_authenticated_session, expire_login_links
 from functional_tests.target import test_server_from_environ
 
 MAX_WAIT = 5
@@ -52,6 +55,8 @@ class FunctionalTest(StaticLiveServerTestCase):
         if self.test_server:
             self.live_server_url = self.test_server.url
             container_commands.reset_database(self.test_server)
+        else:
+            cache.clear()  # the live server's login-email counts, from earlier tests
         self.browser = make_browser()
 
     def tearDown(self) -> None:
@@ -104,6 +109,32 @@ class FunctionalTest(StaticLiveServerTestCase):
         navbar = self.browser.find_element(By.CSS_SELECTOR, ".navbar")
         self.assertNotIn(email, navbar.text)
 
+    def ask_for_login_link(self, email: str) -> str:
+        """Ask for a login link in the navbar, and return the one that arrives by email."""
+        self.browser.get(self.live_server_url)
+        self.browser.find_element(By.CSS_SELECTOR, "input[name=email]").send_keys(email, Keys.ENTER)
+        self.wait_for(lambda: self.assertIn("Check your email", self.page_text()))
+        body = self.wait_for_email_body(email, LOGIN_EMAIL_SUBJECT)
+        url_search = re.search(r"http://\S+/accounts/login\?token=\S+", body)
+        if not url_search:
+            self.fail(f"Could not find a login link in the email body:\n{body}")
+        return url_search.group(0)
+
+    @wait
+    def confirm_login(self) -> None:
+        """Press "Log in" on the page a login link opens."""
+        self.browser.find_element(By.CSS_SELECTOR, "#id_confirm_login").click()
+
+    def page_text(self) -> str:
+        return self.browser.find_element(By.TAG_NAME, "body").text
+
+    def content_security_policy_violations(self) -> list[str]:
+        """What the browser refused under the site's CSP since last asked (Chromium only)."""
+        if not hasattr(self.browser, "get_log"):
+            self.skipTest("only Chromium tells WebDriver what it refused")
+        log = self.browser.get_log("browser")
+        return [entry["message"] for entry in log if "Content Security Policy" in entry["message"]]
+
     def email_address_for(self, name: str) -> str:
         """Locally any address will do; on a server, a new one in the real test mailbox."""
         if self.test_server:
@@ -121,6 +152,13 @@ class FunctionalTest(StaticLiveServerTestCase):
             self.test_server.pop3, recipient, subject, sent_after=self.started_at
         )
         return message.get_body(preferencelist=("plain",)).get_content()
+
+    def expire_login_links(self, email: str) -> None:
+        """Make the login links already sent to ``email`` too old to work, on the server."""
+        if self.test_server:
+            container_commands.expire_login_links_on_server(self.test_server, email)
+        else:
+            expire_login_links(email)
 
     def create_pre_authenticated_session(self, email: str) -> None:
         if self.test_server:

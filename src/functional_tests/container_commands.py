@@ -32,6 +32,11 @@ def create_session_on_server(server: TestServer, email: str) -> str:
     return _manage(server, "create_session", email)
 
 
+def expire_login_links_on_server(server: TestServer, email: str) -> None:
+    ensure_not_production(server)
+    _manage(server, "expire_login_links", email)
+
+
 def server_info(server: TestServer) -> dict:
     return json.loads(_manage(server, "server_info"))
 

@@ -1,16 +1,21 @@
-"""Server-side fixtures for the functional tests: pre-authenticated sessions and database resets.
+"""Server-side fixtures for the functional tests: pre-authenticated sessions, database resets,
+and login links made to have expired.
 
 They run locally (called directly) or on a staging server (as the management commands
-``create_session`` and ``reset_database``). Both refuse to run unless the server's own settings
-enable test fixtures, which production's never do.
+``create_session``, ``reset_database`` and ``expire_login_links``). All refuse to run unless the
+server's own settings enable test fixtures, which production's never do.
 """
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Token, User
 
 
 class FixturesDisabled(Exception):
@@ -38,6 +43,16 @@ def create_pre_authenticated_session(email: str) -> str:
 
 
 def reset_database() -> None:
-    """Empty every data table (lists, items, users, tokens, sessions), keeping the schema."""
+    """Empty every data table (lists, items, users, tokens, sessions), keeping the schema, and
+    the cache, so no test inherits another's count of login emails asked for."""
     ensure_fixtures_enabled()
     call_command("flush", interactive=False, verbosity=0)
+    cache.clear()
+
+
+def expire_login_links(email: str) -> int:
+    """Make the login links sent to ``email`` just too old to work, as if the user had waited
+    longer than ``LOGIN_TOKEN_MAX_AGE`` before clicking. Returns how many there were."""
+    ensure_fixtures_enabled()
+    too_old = timezone.now() - timedelta(seconds=settings.LOGIN_TOKEN_MAX_AGE + 1)
+    return Token.objects.filter(email=email).update(created_at=too_old)

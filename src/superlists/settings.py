@@ -7,10 +7,21 @@ emails printed to the console (so the login link shows in the terminal).
 
 Production mode is switched on by ``DJANGO_DEBUG_FALSE``. Then these must be set, or start-up
 fails naming the missing one: ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOST`` (comma-separated for
-several), ``DJANGO_DB_PATH``, ``EMAIL_HOST`` and ``EMAIL_HOST_USER``. Optional: ``EMAIL_PORT``
-(587), ``EMAIL_USE_TLS`` (1) and ``EMAIL_PASSWORD``: a server may deliberately run without one
-(staging, to reproduce the book's 530 error), so its absence is a system-check warning, not a
-crash (see ``superlists.checks``).
+several), ``DJANGO_DB_PATH``, ``EMAIL_HOST``, ``EMAIL_HOST_USER`` and ``SITE_URL``. Optional:
+``EMAIL_PORT`` (587), ``EMAIL_USE_TLS`` (1) and ``EMAIL_PASSWORD``: a server may deliberately run
+without one (staging, to reproduce the book's 530 error), so its absence is a system-check
+warning, not a crash (see ``superlists.checks``).
+
+``SITE_URL`` (e.g. ``https://superlists.example.com``, no path) is where login links point; in
+development it may be left unset, and links then use the request's host.
+``DJANGO_HTTPS`` (production mode only; default off, for a plain-HTTP staging server) says the
+site is served over HTTPS: HTTP is redirected to HTTPS, HSTS is sent for ``DJANGO_HSTS_SECONDS``
+(one year) with subdomains and preload, and cookies are sent over HTTPS only.
+``DJANGO_REVERSE_PROXIES`` (0) is how many reverse proxies stand in front of the app: only then
+are their ``X-Forwarded-Proto`` and ``X-Forwarded-For`` headers believed.
+``LOGIN_TOKEN_MAX_AGE`` (900 seconds) is how long a login link works.
+``LOGIN_EMAILS_PER_MINUTE_PER_ADDRESS`` (3) and ``LOGIN_EMAILS_PER_MINUTE_PER_IP`` (20) limit
+requests for login emails (see ``accounts.throttling``).
 
 ``DATABASE_URL`` (e.g. ``postgres://user:password@host/name``) switches from SQLite to that
 database server, in both modes; in production it replaces ``DJANGO_DB_PATH``.
@@ -23,9 +34,11 @@ server's env file sets it; production's never does.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -48,6 +61,16 @@ def env_flag(name: str, default: bool) -> bool:
     return value.lower() not in {"0", "false", "no", "off"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    if value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} must be a whole number.") from None
+
+
 PRODUCTION = "DJANGO_DEBUG_FALSE" in os.environ
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
@@ -66,6 +89,8 @@ if PRODUCTION:
     EMAIL_TIMEOUT = 10
     DEFAULT_FROM_EMAIL = EMAIL_HOST_USER
     ENABLE_TEST_FIXTURES = env_flag("DJANGO_ENABLE_TEST_FIXTURES", default=False)
+    SITE_URL = required_env("SITE_URL")
+    HTTPS = env_flag("DJANGO_HTTPS", default=False)
 else:
     DEBUG = True
     SECRET_KEY = "insecure-key-for-development-only"
@@ -77,6 +102,14 @@ else:
     # Serve static files straight from the apps' folders: no collectstatic needed to develop.
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
+    SITE_URL = os.environ.get("SITE_URL", "")
+    HTTPS = False
+
+SITE_URL = SITE_URL.rstrip("/")
+if SITE_URL and not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
+    raise ImproperlyConfigured(
+        f"SITE_URL={SITE_URL!r} must be a scheme and host only, like https://superlists.example.com"
+    )
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -93,6 +126,7 @@ if ENABLE_TEST_FIXTURES:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -101,6 +135,38 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Nothing inline and nothing from elsewhere, on every page. Bootstrap's CSS draws its validation
+# icons as data: SVG images, hence img-src data: (an image cannot run code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+# Forms carry the CSRF token in the page and no script reads the cookie, so scripts need not see it.
+CSRF_COOKIE_HTTPONLY = True
+
+# With DJANGO_HTTPS, browsers are sent to HTTPS and told to stay there (HSTS), and cookies never
+# travel over plain HTTP. Without it a plain-HTTP staging server keeps working: a browser would
+# never send secure cookies back over HTTP, so nobody could log in there.
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# Only consent to preloading: nothing happens until someone submits the domain to the list.
+SECURE_HSTS_PRELOAD = HTTPS
+
+REVERSE_PROXIES = env_int("DJANGO_REVERSE_PROXIES", 0)
+if REVERSE_PROXIES:
+    # Believed only behind our own proxy, which sets this header whatever the client sent.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 ROOT_URLCONF = "superlists.urls"
 
@@ -158,6 +224,9 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.authentication.PasswordlessAuthenticationBackend"]
+LOGIN_TOKEN_MAX_AGE = env_int("LOGIN_TOKEN_MAX_AGE", 15 * 60)
+LOGIN_EMAILS_PER_MINUTE_PER_ADDRESS = env_int("LOGIN_EMAILS_PER_MINUTE_PER_ADDRESS", 3)
+LOGIN_EMAILS_PER_MINUTE_PER_IP = env_int("LOGIN_EMAILS_PER_MINUTE_PER_IP", 20)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -1,28 +1,34 @@
 from django.test import TestCase
 
 from accounts.authentication import PasswordlessAuthenticationBackend
-from accounts.models import Token, User
+from accounts.models import User
+from accounts.tokens import issue_login_token
 
 
 class AuthenticateTest(TestCase):
     backend = PasswordlessAuthenticationBackend()
 
     def test_returns_none_if_no_such_token(self):
-        self.assertIsNone(self.backend.authenticate(None, "no-such-token"))
+        self.assertIsNone(self.backend.authenticate(None, token="no-such-token"))
 
     def test_returns_none_without_a_token(self):
-        self.assertIsNone(self.backend.authenticate(None, None))
-        self.assertIsNone(self.backend.authenticate(None, ""))
+        self.assertIsNone(self.backend.authenticate(None, token=None))
+        self.assertIsNone(self.backend.authenticate(None, token=""))
 
     def test_returns_new_user_with_correct_email_if_token_exists(self):
-        token = Token.objects.create(email="edith@example.com")
-        user = self.backend.authenticate(None, token.uid)
+        token = issue_login_token("edith@example.com")
+        user = self.backend.authenticate(None, token=token)
         self.assertEqual(user, User.objects.get(email="edith@example.com"))
 
     def test_returns_existing_user_with_correct_email_if_token_exists(self):
         existing_user = User.objects.create(email="edith@example.com")
-        token = Token.objects.create(email="edith@example.com")
-        self.assertEqual(self.backend.authenticate(None, token.uid), existing_user)
+        token = issue_login_token("edith@example.com")
+        self.assertEqual(self.backend.authenticate(None, token=token), existing_user)
+
+    def test_a_token_logs_in_only_once(self):
+        token = issue_login_token("edith@example.com")
+        self.assertIsNotNone(self.backend.authenticate(None, token=token))
+        self.assertIsNone(self.backend.authenticate(None, token=token))
 
 
 class GetUserTest(TestCase):

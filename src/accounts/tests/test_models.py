@@ -1,4 +1,5 @@
 from django.contrib import auth
+from django.db import IntegrityError
 from django.test import TestCase
 
 from accounts.models import Token, User
@@ -16,7 +17,12 @@ class UserModelTest(TestCase):
 
 
 class TokenModelTest(TestCase):
-    def test_links_user_with_auto_generated_uid(self):
-        token1 = Token.objects.create(email="a@b.com")
-        token2 = Token.objects.create(email="a@b.com")
-        self.assertNotEqual(token1.uid, token2.uid)
+    def test_selectors_are_unique(self):
+        Token.objects.create(email="a@b.com", selector="s" * 16, verifier_hash="h" * 64)
+        with self.assertRaises(IntegrityError):
+            Token.objects.create(email="c@d.com", selector="s" * 16, verifier_hash="h" * 64)
+
+    def test_records_when_it_was_created_and_is_not_yet_used(self):
+        token = Token.objects.create(email="a@b.com", selector="s" * 16, verifier_hash="h" * 64)
+        self.assertIsNotNone(token.created_at)
+        self.assertIsNone(token.used_at)

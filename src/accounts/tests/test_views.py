@@ -1,25 +1,43 @@
+import re
 import smtplib
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
+import time_machine
 from django.contrib import auth
 from django.core import mail
-from django.test import TestCase
+from django.core.cache import cache
+from django.test import Client, TestCase, override_settings
 
 from accounts.forms import INVALID_EMAIL_ERROR
 from accounts.models import Token, User
+from accounts.tokens import LinkStatus, check_login_token, issue_login_token
 from accounts.views import (
     CHECK_YOUR_EMAIL,
     EMAIL_NOT_SENT,
+    EXPIRED_LOGIN_LINK,
     INVALID_LOGIN_LINK,
     LOGIN_EMAIL_SUBJECT,
+    TOO_MANY_LOGIN_EMAILS,
+    USED_LOGIN_LINK,
 )
+
+MID_MINUTE = datetime(2030, 1, 1, 12, 0, 30, tzinfo=UTC)
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 def shown_messages(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
 
 
+def token_in(email_body: str) -> str:
+    return re.search(r"/accounts/login\?token=(\S+)", email_body).group(1)
+
+
 class SendLoginEmailViewTest(TestCase):
+    def setUp(self):
+        cache.clear()
+
     def send(self, email: str, **extra):
         return self.client.post("/accounts/send_login_email", data={"email": email}, **extra)
 
@@ -32,20 +50,41 @@ class SendLoginEmailViewTest(TestCase):
         self.assertEqual(mail.outbox[0].to, ["edith@example.com"])
         self.assertEqual(mail.outbox[0].subject, LOGIN_EMAIL_SUBJECT)
 
-    def test_email_body_has_an_absolute_login_link_with_the_token(self):
+    def test_email_body_has_an_absolute_login_link_with_a_valid_token(self):
         self.send("edith@example.com")
-        token = Token.objects.get()
-        self.assertIn("Use this link to log in", mail.outbox[0].body)
-        self.assertIn(f"http://testserver/accounts/login?token={token.uid}", mail.outbox[0].body)
+        body = mail.outbox[0].body
+        self.assertIn("Use this link to log in", body)
+        self.assertIn("http://testserver/accounts/login?token=", body)
+        check = check_login_token(token_in(body))
+        self.assertEqual(check.status, LinkStatus.VALID)
+        self.assertEqual(check.email, "edith@example.com")
 
     def test_creates_token_associated_with_email(self):
         self.send("edith@example.com")
         self.assertEqual(Token.objects.get().email, "edith@example.com")
 
+    def test_a_new_link_makes_the_previous_one_invalid(self):
+        self.send("edith@example.com")
+        self.send("edith@example.com")
+        first, second = (token_in(email.body) for email in mail.outbox)
+        self.assertEqual(check_login_token(first).status, LinkStatus.UNKNOWN)
+        self.assertEqual(check_login_token(second).status, LinkStatus.VALID)
+
     def test_adds_success_message(self):
         response = self.send("edith@example.com", follow=True)
         self.assertEqual(shown_messages(response), [CHECK_YOUR_EMAIL])
         self.assertContains(response, "alert-success")
+
+    def test_says_the_same_whether_or_not_the_address_has_an_account(self):
+        User.objects.create(email="edith@example.com")
+        known = self.send("edith@example.com", follow=True)
+        unknown = self.send("francis@example.com", follow=True)
+        self.assertEqual(known.redirect_chain, unknown.redirect_chain)
+        self.assertEqual(shown_messages(known), shown_messages(unknown))
+        self.assertEqual(len(mail.outbox), 2)
+        self.assertEqual(
+            mail.outbox[0].body.split("token=")[0], mail.outbox[1].body.split("token=")[0]
+        )
 
     def test_invalid_email_gets_a_clear_message_and_no_email(self):
         for bad_address in ["", "not-an-email", "a@", "<script>@x.com"]:
@@ -81,23 +120,157 @@ class SendLoginEmailViewTest(TestCase):
         self.assertEqual(shown_messages(response), [EMAIL_NOT_SENT])
 
 
-class LoginViewTest(TestCase):
-    def test_redirects_to_home_page(self):
-        self.assertRedirects(self.client.get("/accounts/login?token=abcd123"), "/")
+class LoginLinkHostTest(TestCase):
+    """The link's host is configuration, never what the request's Host header says."""
 
-    def test_logs_in_with_a_valid_token_creating_the_user(self):
-        token = Token.objects.create(email="edith@example.com")
-        self.client.get(f"/accounts/login?token={token.uid}")
+    def setUp(self):
+        cache.clear()
+
+    @override_settings(SITE_URL="https://superlists.example.com", ALLOWED_HOSTS=["*"])
+    def test_link_points_to_site_url_whatever_the_host_header(self):
+        self.client.post(
+            "/accounts/send_login_email",
+            data={"email": "edith@example.com"},
+            headers={"host": "evil.example.com"},
+        )
+        body = mail.outbox[0].body
+        self.assertIn("https://superlists.example.com/accounts/login?token=", body)
+        self.assertNotIn("evil", body)
+
+    @override_settings(
+        SITE_URL="https://superlists.example.com", ALLOWED_HOSTS=["superlists.example.com"]
+    )
+    def test_a_host_that_is_not_ours_is_refused_and_no_email_sent(self):
+        response = self.client.post(
+            "/accounts/send_login_email",
+            data={"email": "edith@example.com"},
+            headers={"host": "evil.example.com"},
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(mail.outbox, [])
+        self.assertEqual(Token.objects.count(), 0)
+
+
+@override_settings(LOGIN_EMAILS_PER_MINUTE_PER_ADDRESS=3, LOGIN_EMAILS_PER_MINUTE_PER_IP=20)
+class SendLoginEmailThrottleTest(TestCase):
+    def setUp(self):
+        cache.clear()
+        travel = time_machine.travel(MID_MINUTE, tick=False)
+        travel.start()
+        self.addCleanup(travel.stop)
+
+    def send(self, email: str, **extra):
+        return self.client.post("/accounts/send_login_email", data={"email": email}, **extra)
+
+    def test_a_browser_over_the_address_limit_is_told_and_sent_nothing(self):
+        for _ in range(3):
+            self.send("edith@example.com", follow=True)
+        response = self.send("edith@example.com", headers={"accept": BROWSER_ACCEPT}, follow=True)
+        self.assertEqual(response.redirect_chain, [("/", 302)])
+        self.assertEqual(shown_messages(response), [TOO_MANY_LOGIN_EMAILS])
+        self.assertEqual(len(mail.outbox), 3)
+
+    def test_another_client_over_the_limit_gets_429(self):
+        for _ in range(3):
+            self.send("edith@example.com")
+        response = self.send("edith@example.com", headers={"accept": "*/*"})
+        self.assertEqual(response.status_code, 429)
+        self.assertEqual(response["Retry-After"], "60")
+        self.assertEqual(response.content.decode(), TOO_MANY_LOGIN_EMAILS)
+        self.assertEqual(len(mail.outbox), 3)
+
+    @override_settings(LOGIN_EMAILS_PER_MINUTE_PER_IP=2)
+    def test_the_limit_per_client_address_spans_email_addresses(self):
+        self.send("edith@example.com")
+        self.send("francis@example.com")
+        self.assertEqual(self.send("gertrude@example.com").status_code, 429)
+        other_client = self.send("gertrude@example.com", REMOTE_ADDR="192.0.2.7")
+        self.assertEqual(other_client.status_code, 302)
+        self.assertEqual(len(mail.outbox), 3)
+
+    def test_invalid_addresses_still_get_the_form_error_not_the_throttle(self):
+        for _ in range(4):
+            self.send("edith@example.com", follow=True)
+        response = self.send("not-an-email", follow=True)
+        self.assertEqual(shown_messages(response), [INVALID_EMAIL_ERROR])
+
+
+class LoginViewTest(TestCase):
+    def confirm_page(self, token: str, client: Client | None = None, **extra):
+        return (client or self.client).get(f"/accounts/login?token={token}", **extra)
+
+    def log_in(self, token: str, client: Client | None = None, **extra):
+        return (client or self.client).post("/accounts/login", data={"token": token}, **extra)
+
+    def test_GET_shows_a_confirmation_page_and_logs_nobody_in(self):
+        token = issue_login_token("edith@example.com")
+        response = self.confirm_page(token)
+        self.assertTemplateUsed(response, "confirm_login.html")
+        self.assertContains(response, "Log in to Superlists as edith@example.com?")
+        self.assertContains(response, 'method="POST" action="/accounts/login"')
+        self.assertContains(response, f'name="token" value="{token}"')
+        self.assertContains(response, 'id="id_confirm_login"')
+        self.assertFalse(auth.get_user(self.client).is_authenticated)
+
+    def test_GET_does_not_use_the_token_up(self):
+        # A corporate mail scanner fetches every link in the email, several times
+        token = issue_login_token("edith@example.com")
+        for _ in range(3):
+            self.confirm_page(token, Client())
+        self.assertEqual(check_login_token(token).status, LinkStatus.VALID)
+
+    def test_confirmation_page_is_never_cached(self):
+        response = self.confirm_page(issue_login_token("edith@example.com"))
+        self.assertIn("no-store", response["Cache-Control"])
+
+    def test_POST_logs_in_creating_the_user_and_goes_home(self):
+        response = self.log_in(issue_login_token("edith@example.com"))
+        self.assertRedirects(response, "/")
         user = auth.get_user(self.client)
         self.assertTrue(user.is_authenticated)
         self.assertEqual(user, User.objects.get(email="edith@example.com"))
 
     def test_shows_logged_in_email_and_logout_button(self):
-        token = Token.objects.create(email="edith@example.com")
-        response = self.client.get(f"/accounts/login?token={token.uid}", follow=True)
+        response = self.log_in(issue_login_token("edith@example.com"), follow=True)
         self.assertContains(response, "Logged in as edith@example.com")
         self.assertContains(response, 'id="id_logout"')
         self.assertContains(response, 'href="/lists/users/edith@example.com/"')
+
+    def test_POST_needs_the_csrf_token(self):
+        client = Client(enforce_csrf_checks=True)
+        response = self.log_in(issue_login_token("edith@example.com"), client)
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(auth.get_user(client).is_authenticated)
+
+    def assert_link_refused(self, token: str, message: str) -> None:
+        """Opening the link and pressing its button both go home with ``message``, logged out."""
+        for method, response in [
+            ("GET", self.confirm_page(token, follow=True)),
+            ("POST", self.log_in(token, follow=True)),
+        ]:
+            with self.subTest(method=method):
+                self.assertEqual(response.redirect_chain, [("/", 302)])
+                self.assertEqual(shown_messages(response), [message])
+                self.assertFalse(auth.get_user(self.client).is_authenticated)
+
+    def test_a_used_link_says_so_and_logs_nobody_in(self):
+        token = issue_login_token("edith@example.com")
+        self.log_in(token, Client())
+        self.assert_link_refused(token, USED_LOGIN_LINK)
+
+    def test_an_expired_link_says_so_and_logs_nobody_in(self):
+        with time_machine.travel(MID_MINUTE, tick=False) as clock:
+            token = issue_login_token("edith@example.com")
+            clock.shift(timedelta(minutes=15, seconds=1))
+            self.assert_link_refused(token, EXPIRED_LOGIN_LINK)
+
+    def test_a_link_expiring_between_GET_and_POST_says_so(self):
+        with time_machine.travel(MID_MINUTE, tick=False) as clock:
+            token = issue_login_token("edith@example.com")
+            self.assertEqual(self.confirm_page(token).status_code, 200)
+            clock.shift(timedelta(minutes=16))
+            response = self.log_in(token, follow=True)
+        self.assertEqual(shown_messages(response), [EXPIRED_LOGIN_LINK])
 
     def test_bad_or_missing_token_shows_error_and_does_not_log_in(self):
         for url in ["/accounts/login?token=abcd123", "/accounts/login", "/accounts/login?token="]:
@@ -105,6 +278,26 @@ class LoginViewTest(TestCase):
                 response = self.client.get(url, follow=True)
                 self.assertEqual(shown_messages(response), [INVALID_LOGIN_LINK])
                 self.assertFalse(auth.get_user(self.client).is_authenticated)
+
+    def test_a_bad_link_leads_where_a_new_one_can_be_asked_for(self):
+        response = self.client.get("/accounts/login?token=abcd123", follow=True)
+        self.assertContains(response, 'action="/accounts/send_login_email"')
+        self.assertContains(response, 'name="email"')
+
+    def test_a_link_replaced_by_a_newer_one_is_invalid(self):
+        old = issue_login_token("edith@example.com")
+        issue_login_token("edith@example.com")
+        self.assert_link_refused(old, INVALID_LOGIN_LINK)
+
+    def test_garbage_tokens_never_cause_a_server_error(self):
+        for garbage in ["\x00" * 59, "x" * 10_000, "é" * 59, "' OR 1=1 --"]:
+            with self.subTest(garbage=garbage[:10]):
+                self.assertRedirects(self.client.get("/accounts/login", {"token": garbage}), "/")
+                self.assertRedirects(self.log_in(garbage), "/")
+        self.assertRedirects(self.client.post("/accounts/login"), "/")
+
+    def test_other_methods_are_not_allowed(self):
+        self.assertEqual(self.client.put("/accounts/login").status_code, 405)
 
 
 class LogoutViewTest(TestCase):

@@ -3,10 +3,12 @@ from io import StringIO
 
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import TestCase, TransactionTestCase, override_settings
 
 from accounts.models import User
+from accounts.tokens import LinkStatus, check_login_token, issue_login_token
 from lists.models import List
 
 
@@ -47,12 +49,35 @@ class ResetDatabaseCommandTest(TransactionTestCase):
         self.assertEqual(User.objects.count(), 0)
         self.assertEqual(List.objects.count(), 0)
 
+    def test_forgets_the_login_email_counts(self):
+        cache.set("login-emails:address:some-window:some-hash", 3)
+        run_command("reset_database")
+        self.assertIsNone(cache.get("login-emails:address:some-window:some-hash"))
+
     @override_settings(ENABLE_TEST_FIXTURES=False)
     def test_refuses_when_fixtures_are_disabled_and_keeps_the_data(self):
         List.objects.create().item_set.create(text="precious")
         with self.assertRaisesRegex(CommandError, "DJANGO_ENABLE_TEST_FIXTURES"):
             run_command("reset_database")
         self.assertEqual(List.objects.get().name, "precious")
+
+
+class ExpireLoginLinksCommandTest(TestCase):
+    def test_the_addresss_links_expire_and_others_do_not(self):
+        edith = issue_login_token("edith@example.com")
+        francis = issue_login_token("francis@example.com")
+        self.assertEqual(
+            run_command("expire_login_links", "edith@example.com"), "1 login link(s) expired"
+        )
+        self.assertEqual(check_login_token(edith).status, LinkStatus.EXPIRED)
+        self.assertEqual(check_login_token(francis).status, LinkStatus.VALID)
+
+    @override_settings(ENABLE_TEST_FIXTURES=False)
+    def test_refuses_when_fixtures_are_disabled(self):
+        token = issue_login_token("edith@example.com")
+        with self.assertRaisesRegex(CommandError, "Test fixtures are disabled on this server"):
+            run_command("expire_login_links", "edith@example.com")
+        self.assertEqual(check_login_token(token).status, LinkStatus.VALID)
 
 
 class ServerInfoCommandTest(TestCase):

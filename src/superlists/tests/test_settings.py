@@ -1,4 +1,7 @@
+import json
 import os
+import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +21,7 @@ PRODUCTION_ENV = {
     "EMAIL_HOST": "smtp.example.com",
     "EMAIL_HOST_USER": "noreply@example.com",
     "EMAIL_PASSWORD": "a-test-password",
+    "SITE_URL": "https://superlists.example.com",
 }
 
 # Set by scripts/test-postgres for the test run itself; the settings under test start without.
@@ -53,6 +57,7 @@ class ProductionSettingsTest(SimpleTestCase):
             "DJANGO_DB_PATH",
             "EMAIL_HOST",
             "EMAIL_HOST_USER",
+            "SITE_URL",
         ]:
             with self.subTest(name=name):
                 env = {k: v for k, v in PRODUCTION_ENV.items() if k != name}
@@ -75,9 +80,106 @@ class ProductionSettingsTest(SimpleTestCase):
         self.assertIn("server_info", production)
         self.assertNotIn("create_session", production)
         self.assertNotIn("reset_database", production)
+        self.assertNotIn("expire_login_links", production)
         staging = commands({**PRODUCTION_ENV, "DJANGO_ENABLE_TEST_FIXTURES": "1"})
         self.assertIn("create_session", staging)
         self.assertIn("reset_database", staging)
+        self.assertIn("expire_login_links", staging)
+
+    def test_site_url_must_be_a_scheme_and_host_only(self):
+        for site_url in [
+            "superlists.example.com",
+            "https://superlists.example.com/lists",
+            "ftp://x",
+        ]:
+            with self.subTest(site_url=site_url):
+                result = run_check({**PRODUCTION_ENV, "SITE_URL": site_url})
+                self.assertNotEqual(result.returncode, 0)
+                self.assertIn("must be a scheme and host only", result.stderr)
+
+    def test_a_number_setting_that_is_not_a_number_is_named(self):
+        result = run_check({**PRODUCTION_ENV, "LOGIN_TOKEN_MAX_AGE": "15min"})
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("LOGIN_TOKEN_MAX_AGE='15min' must be a whole number", result.stderr)
+
+
+def settings_in(env: dict[str, str], *names: str) -> dict:
+    """The values of the settings ``names`` in a new process started with ``env``."""
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name, None) for name in {names!r}}}))"
+    )
+    result = run_python(["manage.py", "shell", "--verbosity", "0", "-c", code], env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+# check --deploy rightly warns that a key like PRODUCTION_ENV's is weak; the deploy generates these.
+STRONG_SECRET_KEY = secrets.token_urlsafe(50)
+HTTPS_WARNINGS = {"security.W004", "security.W008", "security.W012", "security.W016"}
+
+
+class DeployCheckTest(SimpleTestCase):
+    """``manage.py check --deploy`` in production mode.
+
+    Behind TLS (DJANGO_HTTPS=1) it is clean. Without it, as on the plain-HTTP stand-in staging
+    server, it warns about the four HTTPS settings (HSTS, redirect, secure session and CSRF
+    cookies) and nothing else: turning those on over HTTP would stop anyone logging in there.
+    """
+
+    env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": STRONG_SECRET_KEY}
+
+    def deploy_check(self, env: dict[str, str]) -> subprocess.CompletedProcess:
+        return run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+
+    def test_clean_behind_tls(self):
+        result = self.deploy_check({**self.env, "DJANGO_HTTPS": "1"})
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("System check identified no issues (0 silenced)", result.stdout)
+
+    def test_over_plain_http_only_the_https_settings_are_warned_about(self):
+        result = self.deploy_check(self.env)
+        self.assertEqual(set(re.findall(r"\((\w+\.W\d+)\)", result.stderr)), HTTPS_WARNINGS)
+
+
+class HttpsSettingsTest(SimpleTestCase):
+    names = (
+        "SECURE_SSL_REDIRECT",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_PROXY_SSL_HEADER",
+    )
+
+    def test_plain_http_by_default_so_staging_still_works(self):
+        self.assertEqual(
+            settings_in(PRODUCTION_ENV, *self.names),
+            {
+                "SECURE_SSL_REDIRECT": False,
+                "SESSION_COOKIE_SECURE": False,
+                "CSRF_COOKIE_SECURE": False,
+                "SECURE_HSTS_SECONDS": 0,
+                "SECURE_PROXY_SSL_HEADER": None,
+            },
+        )
+
+    def test_https_turns_on_the_redirect_hsts_and_secure_cookies(self):
+        values = settings_in({**PRODUCTION_ENV, "DJANGO_HTTPS": "1"}, *self.names)
+        self.assertEqual(values["SECURE_HSTS_SECONDS"], 365 * 24 * 3600)
+        self.assertTrue(values["SECURE_SSL_REDIRECT"])
+        self.assertTrue(values["SESSION_COOKIE_SECURE"])
+        self.assertTrue(values["CSRF_COOKIE_SECURE"])
+
+    def test_hsts_duration_is_a_setting(self):
+        env = {**PRODUCTION_ENV, "DJANGO_HTTPS": "1", "DJANGO_HSTS_SECONDS": "3600"}
+        self.assertEqual(settings_in(env, "SECURE_HSTS_SECONDS")["SECURE_HSTS_SECONDS"], 3600)
+
+    def test_x_forwarded_proto_is_believed_only_behind_a_proxy(self):
+        env = {**PRODUCTION_ENV, "DJANGO_REVERSE_PROXIES": "1"}
+        self.assertEqual(
+            settings_in(env, "SECURE_PROXY_SSL_HEADER")["SECURE_PROXY_SSL_HEADER"],
+            ["HTTP_X_FORWARDED_PROTO", "https"],
+        )
 
 
 class EmailPasswordCheckTest(SimpleTestCase):

@@ -1,0 +1,63 @@
+"""How many login emails may be asked for, per email address and per client, each minute.
+
+The counts live in Django's ``default`` cache, so several app instances sharing one cache share
+the limits. Each count is for one clock minute, named in its key: some caches' ``incr`` (the
+database cache's) restarts the entry's timeout, so the timeout cannot be what ends a window.
+"""
+
+import hashlib
+import ipaddress
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+WINDOW_SECONDS = 60
+
+
+def allow_login_email(request: HttpRequest, email: str) -> bool:
+    """Count this request against ``email`` and against the client; False if either is over.
+
+    The address is lower-cased so that ``Edith@`` and ``edith@`` share a limit.
+    """
+    per_address = _count_request("address", email.lower())
+    per_client = _count_request("client", client_network(request))
+    return (
+        per_address <= settings.LOGIN_EMAILS_PER_MINUTE_PER_ADDRESS
+        and per_client <= settings.LOGIN_EMAILS_PER_MINUTE_PER_IP
+    )
+
+
+def client_network(request: HttpRequest) -> str:
+    """The client's IPv4 address, or its IPv6 /64 (one subscriber usually holds a whole /64).
+
+    ``X-Forwarded-For`` is trusted only as far as ``settings.REVERSE_PROXIES`` says: each of our
+    proxies appends the address it saw, so the client's is that many entries from the end, and
+    anything further left was written by the client and may be forged.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    if settings.REVERSE_PROXIES:
+        forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",")]
+        if len(forwarded) >= settings.REVERSE_PROXIES:
+            address = forwarded[-settings.REVERSE_PROXIES]
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _count_request(scope: str, value: str) -> int:
+    window = int(time.time() // WINDOW_SECONDS)
+    # Hashed: the key then holds no email address, and no character a cache might refuse.
+    key = f"login-emails:{scope}:{window}:{hashlib.sha256(value.encode()).hexdigest()}"
+    if cache.add(key, 1, timeout=2 * WINDOW_SECONDS):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # evicted between add() and incr()
+        cache.add(key, 1, timeout=2 * WINDOW_SECONDS)
+        return 1
