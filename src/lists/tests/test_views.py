@@ -169,6 +169,16 @@ class MyListsTest(TestCase):
     def test_unknown_user_is_a_404(self):
         self.assertEqual(self.client.get("/lists/users/nobody@example.com/").status_code, 404)
 
+    def test_owner_sees_their_lists_in_three_queries_however_many(self):
+        owner = User.objects.create(email="a@b.com")
+        for number in range(50):
+            List.objects.create(owner=owner).item_set.create(text=f"item {number}")
+        self.client.force_login(owner)
+        # the session, the user, and the lists with their names
+        with self.assertNumQueries(3):
+            response = self.client.get("/lists/users/a@b.com/")
+        self.assertContains(response, "item 49")
+
     def test_query_count_does_not_grow_with_the_number_of_lists(self):
         owner = User.objects.create(email="a@b.com")
 
