@@ -196,6 +196,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATABASE_PATH,
+            # Keep each worker's connection, rather than opening the file and running the
+            # PRAGMAs below again for every request.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # Several gunicorn workers write to one file. WAL lets readers go on while one
                 # writes; IMMEDIATE takes the write lock at BEGIN, so a transaction that reads
