@@ -9,6 +9,8 @@ from . import config
 from .commands import run
 from .steps import StepFailed, say
 
+DOCKER_CLIENT_PACKAGE = "docker.io"
+
 
 def preflight() -> str:
     """Refuse at once, saying what is needed, on a machine the stand-in cannot work on."""
@@ -39,6 +41,10 @@ def missing_packages() -> list[str]:
         )
         if status.stdout.strip() != "install ok installed":
             missing.append(package)
+    if shutil.which("docker") is None:
+        # The hosts need a `docker` client (the FTs run `docker exec` over SSH, as on a real
+        # server). Debian ships one only inside docker.io; its daemon is never started here.
+        missing.append(DOCKER_CLIENT_PACKAGE)
     return missing
 
 

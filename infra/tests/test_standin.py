@@ -85,5 +85,15 @@ class EnvExportTest(unittest.TestCase):
         self.assertEqual(lines, "export A=plain\nexport B='it'\"'\"'s spaced'\n")
 
 
+class MissingPackagesTest(unittest.TestCase):
+    def test_a_docker_client_is_installed_only_when_there_is_none(self) -> None:
+        from infra.standin import packages
+
+        with mock.patch.object(packages.shutil, "which", return_value=None):
+            self.assertIn(packages.DOCKER_CLIENT_PACKAGE, packages.missing_packages())
+        with mock.patch.object(packages.shutil, "which", return_value="/usr/local/bin/docker"):
+            self.assertNotIn(packages.DOCKER_CLIENT_PACKAGE, packages.missing_packages())
+
+
 if __name__ == "__main__":
     unittest.main()
