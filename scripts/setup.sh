@@ -36,19 +36,18 @@ ensure_venv() {
 }
 
 ensure_apt_packages() {
-    # ensure_apt_packages COMMAND_THAT_MUST_EXIST... -- PACKAGE...
-    local missing=0 command
-    while [ "$1" != "--" ]; do
-        command -v "$1" >/dev/null || [ -x "$1" ] || missing=1
-        shift
+    # ensure_apt_packages PACKAGE...: install those of these Debian packages that are missing.
+    local missing=() package
+    for package in "$@"; do
+        dpkg-query --show --showformat='${Status}' "$package" 2>/dev/null \
+            | grep -q "install ok installed" || missing+=("$package")
     done
-    shift
-    [ "$missing" = 0 ] && return 0
+    [ "${#missing[@]}" = 0 ] && return 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        say "Installing $* with apt-get"
+        say "Installing ${missing[*]} with apt-get"
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-        die "Missing $*: run 'sudo apt-get install -y $*' and try again."
+        die "Missing ${missing[*]}: run 'sudo apt-get install -y ${missing[*]}' and try again."
     fi
 }
