@@ -16,11 +16,11 @@ ensure_python() {
 }
 
 ensure_uv() {
+    export PATH="$HOME/.local/bin:$PATH"  # where a user install of uv goes
     if ! command -v uv >/dev/null; then
         say "Installing uv (from PyPI, for this user)"
         python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet uv \
             || die "Could not install uv: run 'python3 -m pip install uv' and try again."
-        export PATH="$HOME/.local/bin:$PATH"
     fi
 }
 
