@@ -34,6 +34,17 @@ def production_env(database: dict[str, str], **extra: str) -> dict[str, str]:
     }
 
 
+def postgres_url_for_tests() -> str:
+    """The PostgreSQL database the tests may fill, from DATABASE_URL; an error naming the fix."""
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        raise AssertionError(
+            "These tests need DATABASE_URL=postgres://… naming a database they may fill: "
+            "run scripts/test-postgres."
+        )
+    return database_url
+
+
 def prepare(env: dict[str, str]) -> None:
     """Migrate the database and collect the static files, as the image and the deploy do."""
     for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):

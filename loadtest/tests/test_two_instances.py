@@ -13,7 +13,7 @@ import unittest
 import redis
 
 from loadtest.mail_sink import mail_sink
-from loadtest.servers import gunicorn, prepare, production_env
+from loadtest.servers import gunicorn, postgres_url_for_tests, prepare, production_env
 from loadtest.visitor import Visitor
 
 LOGIN_LINK = re.compile(r"http://\S+(/accounts/login\?token=\S+)")
@@ -22,12 +22,7 @@ LOGIN_LINK = re.compile(r"http://\S+(/accounts/login\?token=\S+)")
 class TwoInstancesActAsOneTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        database_url = os.environ.get("DATABASE_URL", "")
-        if not database_url.startswith("postgres"):
-            raise AssertionError(
-                "These tests need DATABASE_URL=postgres://… naming a database they may fill: "
-                "run scripts/test-postgres."
-            )
+        database_url = postgres_url_for_tests()
         cls.sink = cls.enterClassContext(mail_sink())
         port, cls.mail = cls.sink
         cls.env = production_env({"DATABASE_URL": database_url}, EMAIL_PORT=str(port))

@@ -11,7 +11,7 @@ import unittest
 from pathlib import Path
 
 from loadtest.run import run_load
-from loadtest.servers import gunicorn, prepare, production_env
+from loadtest.servers import gunicorn, postgres_url_for_tests, prepare, production_env
 
 SECONDS = float(os.environ.get("LOADTEST_SECONDS", "3"))
 
@@ -31,12 +31,7 @@ class SqliteUnderLoadTest(unittest.TestCase):
 class PostgresTwoInstancesTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        database_url = os.environ.get("DATABASE_URL", "")
-        if not database_url.startswith("postgres"):
-            raise AssertionError(
-                "These tests need DATABASE_URL=postgres://… naming a database they may fill: "
-                "run scripts/test-postgres."
-            )
+        database_url = postgres_url_for_tests()
         cls.env = production_env({"DATABASE_URL": database_url})
         prepare(cls.env)
 
