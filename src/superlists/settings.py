@@ -84,7 +84,7 @@ if PRODUCTION:
     EMAIL_HOST = required_env("EMAIL_HOST")
     EMAIL_HOST_USER = required_env("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_PASSWORD", "")
-    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", default=True)
     EMAIL_TIMEOUT = 10
     DEFAULT_FROM_EMAIL = EMAIL_HOST_USER

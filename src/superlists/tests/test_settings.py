@@ -65,6 +65,11 @@ class ProductionSettingsTest(SimpleTestCase):
                 self.assertNotEqual(result.returncode, 0)
                 self.assertIn(f"needs the environment variable {name}", result.stderr)
 
+    def test_a_malformed_number_is_named_at_start_up(self):
+        result = run_check({**PRODUCTION_ENV, "EMAIL_PORT": "58 7"})
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("EMAIL_PORT='58 7' must be a whole number", result.stderr)
+
     def test_missing_email_password_is_a_start_up_warning_not_a_crash(self):
         env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_PASSWORD"}
         result = run_check(env)
