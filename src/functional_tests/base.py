@@ -19,6 +19,7 @@ from accounts.views import LOGIN_EMAIL_SUBJECT
 from functional_tests import container_commands, mailbox
 from functional_tests.browser import make_browser
 from functional_tests.fixtures import create_pre_authenticated_session, expire_login_links
+from functional_tests.live_server import PromptLiveServerThread
 from functional_tests.target import test_server_from_environ
 
 MAX_WAIT = 5
@@ -48,6 +49,8 @@ def wait(fn: Callable[..., T]) -> Callable[..., T]:
 class FunctionalTest(StaticLiveServerTestCase):
     """A user story in a real browser, against the local live server or, with TEST_SERVER set,
     against a deployed staging server (whose database is reset before each test)."""
+
+    server_thread_class = PromptLiveServerThread
 
     def setUp(self) -> None:
         self.started_at = datetime.now(UTC)

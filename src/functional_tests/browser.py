@@ -1,7 +1,11 @@
 """The real browser the functional tests drive.
 
-``FT_BROWSER``: ``chromium`` (default; Debian's chromium and chromium-driver) or ``firefox``
-(needs geckodriver on PATH). ``FT_HEADLESS=0`` shows the browser window instead of running headless.
+``FT_BROWSER``: ``chromium`` (default; Debian's chromium-headless-shell and chromium-driver) or
+``firefox`` (needs geckodriver on PATH). ``FT_HEADLESS=0`` shows a window: Debian's full chromium.
+
+Headless, the tests drive chromium-headless-shell: the same Chromium build (engine and version)
+without the desktop browser around it (Chromium's former headless mode). It starts in half the
+time and loads our pages faster than ``chromium --headless=new`` (README, "Performance").
 """
 
 import os
@@ -11,6 +15,9 @@ from selenium import webdriver
 
 CHROMEDRIVER = "/usr/bin/chromedriver"
 CHROMIUM = "/usr/bin/chromium"
+# The binary itself: /usr/bin/chromium-headless-shell is a script that runs it without exec, so
+# chromedriver's quit() would stop the script and leave the browser running, one per test.
+CHROMIUM_HEADLESS_SHELL = "/usr/lib/chromium/chromium-headless-shell"
 
 # Headless as root with no display, and quiet: without the background-networking flags Chromium
 # keeps trying to reach Google's services, which a closed network refuses over and over.
@@ -40,17 +47,19 @@ def make_browser() -> webdriver.Remote:
 
 
 def make_chromium() -> webdriver.Chrome:
-    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+    if headless():
+        binary, package = CHROMIUM_HEADLESS_SHELL, "chromium-headless-shell"
+    else:
+        binary, package = CHROMIUM, "chromium"
+    if not (os.path.exists(binary) and os.path.exists(CHROMEDRIVER)):
         raise RuntimeError(
-            f"The FTs need {CHROMIUM} and {CHROMEDRIVER}: "
-            "run `apt-get install -y chromium chromium-driver` (as root)."
+            f"The FTs need {binary} and {CHROMEDRIVER}: "
+            f"run `apt-get install -y {package} chromium-driver` (as root)."
         )
     options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
+    options.binary_location = binary
     for argument in CHROMIUM_ARGUMENTS:
         options.add_argument(argument)
-    if headless():
-        options.add_argument("--headless=new")
     # An explicit driver path: otherwise Selenium Manager tries to download one, and fails offline.
     return webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
 
