@@ -13,6 +13,9 @@ RUN pip install --no-cache-dir --require-hashes -r /tmp/requirements.txt
 
 COPY src /src
 WORKDIR /src
+# Bytecode made once here: the image runs with PYTHONDONTWRITEBYTECODE (and as a user who could
+# not write it), so every `manage.py` run over SSH would otherwise compile the app from source.
+RUN python -m compileall -q /src
 
 ENV DJANGO_DEBUG_FALSE=1 \
     DJANGO_DB_PATH=/data/db.sqlite3

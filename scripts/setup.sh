@@ -38,6 +38,11 @@ ensure_venv() {
         "$REPO_ROOT/requirements-dev.txt"
 }
 
+ensure_browser() {
+    # The FTs' browser: chromium-headless-shell headless, chromium for FT_HEADLESS=0.
+    ensure_apt_packages chromium chromium-headless-shell chromium-driver
+}
+
 ensure_apt_packages() {
     # ensure_apt_packages PACKAGE...: install those of these Debian packages that are missing.
     local missing=() package

@@ -52,7 +52,11 @@ class ProductionGuardsTest(unittest.TestCase):
             container_commands.create_session_on_server(server, "mallory@example.com")
 
     def test_server_refuses_even_when_the_client_checks_are_bypassed(self):
-        for command in ["reset_database", "create_session mallory@example.com"]:
+        for command in [
+            "reset_database",
+            "create_session mallory@example.com",
+            "serve_fixture_commands",
+        ]:
             with self.subTest(command=command):
                 result = ssh(
                     config.PRODUCTION_HOST,

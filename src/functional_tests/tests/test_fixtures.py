@@ -1,5 +1,6 @@
 import json
 from io import StringIO
+from unittest import mock
 
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
@@ -10,6 +11,7 @@ from django.test import TestCase, TransactionTestCase, override_settings
 from accounts.models import User
 from accounts.tokens import LinkStatus, check_login_token, issue_login_token
 from lists.models import List
+from superlists.management.commands.server_info import server_info
 
 
 def run_command(*arguments: str) -> str:
@@ -78,6 +80,53 @@ class ExpireLoginLinksCommandTest(TestCase):
         with self.assertRaisesRegex(CommandError, "Test fixtures are disabled on this server"):
             run_command("expire_login_links", "edith@example.com")
         self.assertEqual(check_login_token(token).status, LinkStatus.VALID)
+
+
+class ServeFixtureCommandsTest(TransactionTestCase):
+    """The long-running command the FTs keep open on a staging server, one JSON line each way."""
+
+    def serve(self, *requests: object) -> list[dict]:
+        lines = "".join(json.dumps(request) + "\n" for request in requests)
+        with mock.patch("sys.stdin", StringIO(lines)):
+            output = run_command("serve_fixture_commands")
+        greeting, *answers = (json.loads(line) for line in output.splitlines())
+        self.assertEqual(greeting, {"ok": True, "server_info": server_info()})
+        return answers
+
+    def test_answers_each_request_in_turn(self):
+        List.objects.create().item_set.create(text="left over")
+        reset, created = self.serve(["reset_database"], ["create_session", "edith@example.com"])
+        self.assertEqual(reset, {"ok": True, "output": "database reset"})
+        self.assertEqual(List.objects.count(), 0)
+        self.assertTrue(created["ok"])
+        session = SessionStore(session_key=created["output"])
+        self.assertEqual(session["_auth_user_id"], "edith@example.com")
+
+    def test_runs_only_the_fixture_commands(self):
+        List.objects.create().item_set.create(text="precious")
+        (answer,) = self.serve(["flush", "--noinput"])
+        self.assertFalse(answer["ok"])
+        self.assertIn("'flush' is not one of create_session", answer["error"])
+        self.assertEqual(List.objects.count(), 1)
+
+    def test_a_malformed_request_gets_an_error_and_the_next_one_an_answer(self):
+        malformed, good = self.serve("reset_database", ["reset_database"])
+        self.assertEqual(
+            malformed, {"ok": False, "error": "not a JSON list of strings: '\"reset_database\"'"}
+        )
+        self.assertTrue(good["ok"])
+
+    def test_a_failing_command_gets_its_error(self):
+        (answer,) = self.serve(["create_session"])
+        self.assertFalse(answer["ok"])
+        self.assertIn("email", answer["error"])
+
+    @override_settings(ENABLE_TEST_FIXTURES=False)
+    def test_refuses_to_start_when_fixtures_are_disabled(self):
+        List.objects.create().item_set.create(text="precious")
+        with self.assertRaisesRegex(CommandError, "Test fixtures are disabled on this server"):
+            self.serve(["reset_database"])
+        self.assertEqual(List.objects.count(), 1)
 
 
 class ServerInfoCommandTest(TestCase):

@@ -98,11 +98,11 @@ class GuardTest(SimpleTestCase):
     def test_reset_is_not_run_on_a_refused_server(self):
         server = self.server_saying({"test_fixtures": False, "allowed_hosts": []})
         with (
-            mock.patch.object(container_commands, "_manage") as manage,
+            mock.patch.object(container_commands, "_run_fixture_command") as run_fixture_command,
             self.assertRaises(ProductionTargetRefused),
         ):
             container_commands.reset_database(server)
-        manage.assert_not_called()
+        run_fixture_command.assert_not_called()
 
 
 class MailMatchingTest(SimpleTestCase):

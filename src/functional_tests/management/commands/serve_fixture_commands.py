@@ -1,0 +1,53 @@
+import json
+import sys
+from io import StringIO
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
+
+from functional_tests.fixtures import FixturesDisabled, ensure_fixtures_enabled
+from superlists.management.commands.server_info import server_info
+
+FIXTURE_COMMANDS = ("create_session", "expire_login_links", "reset_database")
+
+
+def run_fixture_command(request_line: str) -> dict[str, Any]:
+    """Run one request, a JSON list such as ["create_session", "edith@example.com"]."""
+    try:
+        request = json.loads(request_line)
+    except ValueError:
+        request = None
+    if not (isinstance(request, list) and request and all(isinstance(r, str) for r in request)):
+        return {"ok": False, "error": f"not a JSON list of strings: {request_line.strip()!r}"}
+    name, *arguments = request
+    if name not in FIXTURE_COMMANDS:
+        return {"ok": False, "error": f"{name!r} is not one of {', '.join(FIXTURE_COMMANDS)}"}
+    close_old_connections()  # as Django does before each request: a server restart, a timeout
+    output = StringIO()
+    try:
+        call_command(name, *arguments, stdout=output)
+    except CommandError as error:
+        return {"ok": False, "error": str(error)}
+    return {"ok": True, "output": output.getvalue().strip()}
+
+
+class Command(BaseCommand):
+    help = (
+        "Say what this server is (server_info) in a first JSON line, then run the FT fixture "
+        "commands named on standard input, one JSON list per line, answering each with a JSON "
+        "line: the FTs keep one running per test run instead of paying Django's start-up for "
+        "every test (staging servers only)."
+    )
+
+    def handle(self, *args, **options) -> None:
+        try:
+            ensure_fixtures_enabled()
+        except FixturesDisabled as refusal:
+            raise CommandError(str(refusal)) from None
+        self.stdout.write(json.dumps({"ok": True, "server_info": server_info()}))
+        self.stdout.flush()
+        for request_line in sys.stdin:
+            self.stdout.write(json.dumps(run_fixture_command(request_line)))
+            self.stdout.flush()
