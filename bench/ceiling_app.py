@@ -10,7 +10,7 @@ from django.core.wsgi import get_wsgi_application
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-FIXED_BODY = b"<!doctype html><title>ceiling</title><p>The same bytes, every time.</p>"
+from bench.config import FIXED_BODY
 
 
 def fixed_response(request: HttpRequest) -> HttpResponse:

@@ -15,6 +15,9 @@ BIND_HOST = "127.0.0.1"
 # benchmark never writes into src/static, which the Docker build and other runs share.
 ISOLATED_SETTINGS = "bench.isolated_settings"
 
+# What the ceiling's and the floor's views answer (bench.ceiling_app, bench.floor_app).
+FIXED_BODY = b"<!doctype html><title>ceiling</title><p>The same bytes, every time.</p>"
+
 # Load: fixed duration, a cap on requests, a hard timeout on the load generator itself.
 DEFAULT_DURATION_S = 5.0
 QUICK_DURATION_S = 1.0

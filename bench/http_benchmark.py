@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from bench import config
 from bench.csrf import fetch_csrf
+from bench.floor_app import MIDDLEWARE_ONLY_PATH, WITH_CSRF_TOKEN_PATH
 from bench.gunicorn_server import RunningServer, gunicorn_serving
 from bench.load_generator import run_load
 from bench.load_spec import LoadResult, LoadSpec
@@ -18,6 +19,9 @@ from bench.throwaway_site import Site
 APP = "superlists.wsgi:application"
 CEILING_APP = "bench.ceiling_app:application"
 CEILING = "ceiling (one-view Django app)"
+FLOOR_SETTINGS = "bench.floor_settings"
+FLOOR_MIDDLEWARE = "floor: our middleware, fixed response"
+FLOOR_CSRF = "floor: the same + a CSRF token"
 HOME = "home"
 LIST_SMALL = f"list, {config.SMALL_LIST_ITEMS} items"
 LIST_LARGE = f"list, {config.LARGE_LIST_ITEMS} items"
@@ -158,6 +162,24 @@ def measure_ceiling(
     return result
 
 
+def measure_floor(
+    site: Site, options: LoadOptions, progress: Callable[[str], None]
+) -> list[PageResult]:
+    env = {**site.env, "DJANGO_SETTINGS_MODULE": FLOOR_SETTINGS}
+    floor_pages = [
+        Page(FLOOR_MIDDLEWARE, MIDDLEWARE_ONLY_PATH),
+        Page(FLOOR_CSRF, WITH_CSRF_TOKEN_PATH),
+    ]
+    results = []
+    with gunicorn_serving(APP, env, config.REPO_ROOT, site.directory / "floor.log") as server:
+        warm_up(server, floor_pages, options)
+        for page in floor_pages:
+            result = load_page(server, page, options)
+            progress(f"{page.name}: {result.requests_per_second:,.0f} req/s")
+            results.append(PageResult(page, result))
+    return results
+
+
 def measure_http(
     site: Site,
     options: LoadOptions,
@@ -167,7 +189,7 @@ def measure_http(
     """Every page, between two ceiling runs. ``profile`` gets the server and a function that
     loads the list page with 20 items, to run it under a profiler."""
     ceiling_first = measure_ceiling(site, options, progress)
-    results = []
+    results = measure_floor(site, options, progress)
     with gunicorn_serving(APP, site.env, config.SRC_DIR, site.directory / "app.log") as server:
         pages = app_pages(site, server.base_url)
         warm_up(server, pages, options)

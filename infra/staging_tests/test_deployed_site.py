@@ -21,9 +21,18 @@ class DeployedSiteTest(unittest.TestCase):
         self.assertIn("Start a new To-Do list", response.read().decode())
         self.assertEqual(response.headers["Server"], "gunicorn")
 
-    def test_static_files_have_hashed_names(self):
+    def test_static_files_have_hashed_names_compression_and_far_future_caching(self):
         page = urllib.request.urlopen(STAGING_URL + "/", timeout=10).read().decode()
-        self.assertRegex(page, r"/static/bootstrap/css/bootstrap\.min\.[0-9a-f]{12}\.css")
+        css_path = re.search(r"/static/bootstrap/css/bootstrap\.min\.[0-9a-f]{12}\.css", page)
+        self.assertIsNotNone(css_path, "no hashed name for Bootstrap's CSS in the home page")
+        for accepted, sent in [("gzip, deflate, br", "br"), ("gzip", "gzip")]:
+            with self.subTest(accept_encoding=accepted):
+                request = urllib.request.Request(
+                    STAGING_URL + css_path.group(0), headers={"Accept-Encoding": accepted}
+                )
+                response = urllib.request.urlopen(request, timeout=10)
+                self.assertEqual(response.headers["Content-Encoding"], sent)
+                self.assertIn("immutable", response.headers["Cache-Control"])
 
     def test_container_logs_show_gunicorn_starting(self):
         logs = ssh(config.STAGING_HOST, "docker logs superlists")
