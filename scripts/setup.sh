@@ -39,23 +39,34 @@ ensure_venv() {
 }
 
 ensure_browser() {
-    # The FTs' browser: chromium-headless-shell headless, chromium for FT_HEADLESS=0.
-    ensure_apt_packages chromium chromium-headless-shell chromium-driver
+    # The FTs' browser: chromium-headless-shell headless, chromium for FT_HEADLESS=0, and the
+    # driver, which must be the same version: if any is missing, all three are installed, so that
+    # apt brings the others up to the version of the new one.
+    local browser_packages=(chromium chromium-headless-shell chromium-driver)
+    [ -z "$(missing_apt_packages "${browser_packages[@]}")" ] || install_apt_packages "${browser_packages[@]}"
 }
 
 ensure_apt_packages() {
     # ensure_apt_packages PACKAGE...: install those of these Debian packages that are missing.
-    local missing=() package
+    local missing
+    read -r -a missing <<< "$(missing_apt_packages "$@")"
+    [ "${#missing[@]}" = 0 ] || install_apt_packages "${missing[@]}"
+}
+
+missing_apt_packages() {
+    local package
     for package in "$@"; do
         dpkg-query --show --showformat='${Status}' "$package" 2>/dev/null \
-            | grep -q "install ok installed" || missing+=("$package")
+            | grep -q "install ok installed" || printf '%s ' "$package"
     done
-    [ "${#missing[@]}" = 0 ] && return 0
+}
+
+install_apt_packages() {
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        say "Installing ${missing[*]} with apt-get"
+        say "Installing $* with apt-get"
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
     else
-        die "Missing ${missing[*]}: run 'sudo apt-get install -y ${missing[*]}' and try again."
+        die "Missing $*: run 'sudo apt-get install -y $*' and try again."
     fi
 }
