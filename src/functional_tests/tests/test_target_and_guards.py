@@ -6,7 +6,7 @@ from unittest import mock
 from django.test import SimpleTestCase
 
 from functional_tests import container_commands
-from functional_tests.container_commands import ProductionTargetRefused
+from functional_tests.container_commands import ProductionTargetRefused, RemoteCommandFailed
 from functional_tests.mailbox import matches
 from functional_tests.target import MissingSetting, test_server_from_environ
 
@@ -103,6 +103,29 @@ class GuardTest(SimpleTestCase):
         ):
             container_commands.reset_database(server)
         run_fixture_command.assert_not_called()
+
+
+class ServerInfoTest(SimpleTestCase):
+    server = test_server_from_environ({**STAGING_ENV, "TEST_SERVER": "staging.example.com"})
+
+    def test_comes_from_the_fixture_channels_greeting(self):
+        channel = mock.Mock(server_info={"test_fixtures": True})
+        with (
+            mock.patch.object(container_commands, "_channel_for", return_value=channel),
+            mock.patch.object(container_commands, "_manage") as manage,
+        ):
+            self.assertEqual(container_commands.server_info(self.server), {"test_fixtures": True})
+        manage.assert_not_called()
+
+    def test_where_no_channel_starts_the_server_info_command_answers(self):
+        refused = RemoteCommandFailed("Unknown command: 'serve_fixture_commands'")
+        with (
+            mock.patch.object(container_commands, "_channel_for", side_effect=refused),
+            mock.patch.object(
+                container_commands, "_manage", return_value='{"test_fixtures": false}'
+            ),
+        ):
+            self.assertEqual(container_commands.server_info(self.server), {"test_fixtures": 0})
 
 
 class MailMatchingTest(SimpleTestCase):
