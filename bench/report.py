@@ -98,6 +98,7 @@ def staging_table(staging: dict[str, Any]) -> str:
         ["bring-up, warm (up again)", staging["bring_up_warm_s"]],
         ["login email: send to in the test's hands", staging["login_email_s"]],
         ["FT suite against staging", staging["ft_suite"]["seconds"]],
+        ["the book's 8 stories against staging", staging.get("book_stories", {}).get("seconds")],
     ]
     return format_table("Staging (stand-in host)", ["step", "seconds"], rows)
 

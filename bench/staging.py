@@ -13,7 +13,13 @@ import time
 from collections.abc import Callable
 
 from bench import config
-from bench.test_suites import STAGING_FT_SUITE, SuiteTime, time_suite
+from bench.test_suites import (
+    BOOK_STORY_LABELS,
+    STAGING_BOOK_STORIES,
+    STAGING_FT_SUITE,
+    SuiteTime,
+    time_suite,
+)
 from bench.throwaway_site import run_django_module
 
 BRING_UP_TIMEOUT_S = 3600
@@ -69,8 +75,11 @@ def bring_up_warm() -> float:
     return timed(lambda: standin("up"))
 
 
-def ft_suite_on_staging(env: dict[str, str]) -> SuiteTime:
-    return time_suite(STAGING_FT_SUITE, ["functional_tests"], env)
+def ft_suites_on_staging(env: dict[str, str]) -> tuple[SuiteTime, SuiteTime]:
+    return (
+        time_suite(STAGING_FT_SUITE, ["functional_tests"], env),
+        time_suite(STAGING_BOOK_STORIES, BOOK_STORY_LABELS, env),
+    )
 
 
 def login_email_seconds(env: dict[str, str]) -> float:
@@ -88,11 +97,12 @@ def measure_staging(progress: Callable[[str], None]) -> dict[str, object]:
     env = staging_env()
     email = login_email_seconds(env)
     progress(f"login email in the test's hands after {email} s")
-    suite = ft_suite_on_staging(env)
-    progress(f"{suite.name}: {suite.seconds} s")
+    suite, book_stories = ft_suites_on_staging(env)
+    progress(f"{suite.name}: {suite.seconds} s; {book_stories.name}: {book_stories.seconds} s")
     return {
         "bring_up_cold_s": cold,
         "bring_up_warm_s": warm,
         "login_email_s": email,
         "ft_suite": suite.__dict__,
+        "book_stories": book_stories.__dict__,
     }
