@@ -43,7 +43,8 @@ ensure_browser() {
     # driver, which must be the same version: if any is missing, all three are installed, so that
     # apt brings the others up to the version of the new one.
     local browser_packages=(chromium chromium-headless-shell chromium-driver)
-    [ -z "$(missing_apt_packages "${browser_packages[@]}")" ] || install_apt_packages "${browser_packages[@]}"
+    [ -z "$(missing_apt_packages "${browser_packages[@]}")" ] \
+        || install_apt_packages "${browser_packages[@]}"
 }
 
 ensure_apt_packages() {

@@ -51,6 +51,13 @@ class DeployedSiteTest(unittest.TestCase):
         result = ssh(config.STAGING_HOST, f"docker exec superlists {shlex.join(command)}")
         self.assertEqual(result.returncode, 0, result.stderr)
 
+    def test_the_app_is_shipped_compiled(self):
+        # The image runs with PYTHONDONTWRITEBYTECODE: without bytecode made at build time, every
+        # `manage.py` run would compile the app from source again.
+        listing = ssh(config.STAGING_HOST, "docker exec superlists ls /src/lists/__pycache__")
+        self.assertEqual(listing.returncode, 0, listing.stderr)
+        self.assertIn("views.cpython-311.pyc", listing.stdout)
+
     def test_env_file_is_private_to_root(self):
         mode = ssh(config.STAGING_HOST, "stat -c %a /srv/superlists/superlists.env")
         self.assertEqual(mode.stdout.strip(), "600")

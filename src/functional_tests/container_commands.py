@@ -90,14 +90,13 @@ def _channel_for(server: TestServer) -> FixtureChannel:
         return _channels[key]
     if key in _channels:
         _channels.pop(key).close()  # ended (a redeploy replaced the container): start anew
-    elif not _channels:
-        atexit.register(_close_channels)
     remote_command = _docker_exec(server, "serve_fixture_commands", interactive=True)
     where = f"the container {server.container!r} on {server.ssh_destination}"
     _channels[key] = FixtureChannel(_ssh(server, remote_command), where, timeout=SSH_TIMEOUT)
     return _channels[key]
 
 
+@atexit.register
 def _close_channels() -> None:
     for channel in _channels.values():
         channel.close()
