@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.forms import EmailForm
 from accounts.throttling import WINDOW_SECONDS, allow_login_email
 from accounts.tokens import LinkStatus, check_login_token, issue_login_token
+from superlists.site_url import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -65,16 +66,7 @@ def send_login_email(request: HttpRequest) -> HttpResponse:
 
 
 def login_link(request: HttpRequest, token: str) -> str:
-    """The absolute login URL for ``token``.
-
-    Its scheme and host come from ``settings.SITE_URL`` (required in production) rather than the
-    request's ``Host`` header, which the client chooses: otherwise an attacker could ask for a
-    link to someone else's address with a forged Host, and their link would lead to the attacker.
-    """
-    path = f"{reverse('login')}?token={token}"
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return request.build_absolute_uri(path)
+    return absolute_url(request, f"{reverse('login')}?token={token}")
 
 
 def too_many_requests(request: HttpRequest) -> HttpResponse:

@@ -1,8 +1,13 @@
+from typing import Any
+
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from lists.models import Item, List
+
+User = get_user_model()
 
 EMPTY_ITEM_ERROR = "You can't have an empty list item"
 DUPLICATE_ITEM_ERROR = "You've already got this in your list"
@@ -46,3 +51,52 @@ class ExistingListItemForm(ItemForm):
         except IntegrityError:
             self.add_error("text", DUPLICATE_ITEM_ERROR)
             return None
+
+
+SHARE_INVALID_EMAIL_ERROR = "Enter your friend's email address, like your-friend@example.com"
+SHARE_WITH_YOURSELF_ERROR = "This is your list already: share it with someone else"
+ALREADY_SHARED_ERROR = "This list is already shared with that address"
+
+
+class ShareListForm(forms.Form):
+    """The owner's "Share this list" box: one email address, of a new sharee."""
+
+    sharee = forms.EmailField(
+        max_length=User._meta.get_field("email").max_length,
+        error_messages={
+            "required": SHARE_INVALID_EMAIL_ERROR,
+            "invalid": SHARE_INVALID_EMAIL_ERROR,
+            "max_length": SHARE_INVALID_EMAIL_ERROR,
+        },
+    )
+
+    def __init__(self, for_list: List, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._for_list = for_list
+
+    def clean_sharee(self) -> str:
+        email: str = self.cleaned_data["sharee"]
+        if email.lower() == (self._for_list.owner_id or "").lower():
+            raise ValidationError(SHARE_WITH_YOURSELF_ERROR)
+        if self._for_list.shared_with.filter(email__iexact=email).exists():
+            raise ValidationError(ALREADY_SHARED_ERROR)
+        return email
+
+    def save(self) -> Any:
+        """Share the list; return the sharee, None (with the error on the form) if a simultaneous
+        request shared it with them first.
+
+        Someone without an account gets one now, so the list is waiting for them when they first
+        log in. An address that differs from an account's only in case is that account.
+        """
+        email = self.cleaned_data["sharee"]
+        try:
+            with transaction.atomic():
+                sharee = User.objects.filter(email__iexact=email).first()
+                if sharee is None:
+                    sharee, _ = User.objects.get_or_create(email=email)
+                self._for_list.shared_with.add(sharee)
+        except IntegrityError:
+            self.add_error("sharee", ALREADY_SHARED_ERROR)
+            return None
+        return sharee

@@ -1,16 +1,40 @@
+import secrets
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+KEY_BYTES = 16  # 128 random bits: nobody guesses a list's URL, or its neighbour's
+KEY_LENGTH = 22  # characters of URL-safe base64 for KEY_BYTES
 
-class ListQuerySet(models.QuerySet):
+
+def new_list_key() -> str:
+    return secrets.token_urlsafe(KEY_BYTES)
+
+
+class ListQuerySet(models.QuerySet["List"]):
     def with_names(self) -> "ListQuerySet":
         """Fetch each list's name (its first item) in the same query, not one query per list."""
         first_item = Item.objects.filter(list=models.OuterRef("pk")).order_by("id")
         return self.annotate(first_item_text=models.Subquery(first_item.values("text")[:1]))
 
+    def visible_to(self, user: Any) -> "ListQuerySet":
+        """The lists ``user`` may see and add to: lists made without logging in (whoever has
+        the link), their own, and those shared with them. One row per list, however many
+        sharees it has (a join on the sharees would repeat it)."""
+        anyones = models.Q(owner__isnull=True)
+        if not user.is_authenticated:
+            return self.filter(anyones)
+        shared_with_user = List.shared_with.through.objects.filter(user=user).values("list_id")
+        return self.filter(anyones | models.Q(owner=user) | models.Q(pk__in=shared_with_user))
+
+    def owned_by(self, user: Any) -> "ListQuerySet":
+        return self.filter(owner=user) if user.is_authenticated else self.none()
+
 
 class List(models.Model):
+    key = models.CharField(max_length=KEY_LENGTH, unique=True, default=new_list_key, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         related_name="lists",
@@ -18,6 +42,12 @@ class List(models.Model):
         null=True,
         on_delete=models.CASCADE,
     )
+    shared_with = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="shared_lists", blank=True
+    )
+    # Lists made before list URLs became keys keep answering at /lists/<id>/ (a redirect, for
+    # whoever may see them); newer ones have no numbered URL at all, so there is none to guess.
+    has_numbered_url = models.BooleanField(default=False, editable=False)
 
     objects = ListQuerySet.as_manager()
 
@@ -25,7 +55,7 @@ class List(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("view_list", args=[self.id])
+        return reverse("view_list", args=[self.key])
 
     @property
     def name(self) -> str:
@@ -33,6 +63,11 @@ class List(models.Model):
             return self.first_item_text or ""
         first_item = self.item_set.first()
         return first_item.text if first_item else ""
+
+    def is_shared_with(self, user: Any) -> bool:
+        return user.is_authenticated and any(
+            sharee.pk == user.pk for sharee in self.shared_with.all()
+        )
 
 
 class Item(models.Model):

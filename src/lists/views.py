@@ -1,12 +1,29 @@
-from django.contrib.auth import get_user_model
-from django.http import HttpRequest, HttpResponse
+import logging
+import smtplib
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.mail import send_mail
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from lists.forms import ExistingListItemForm, NewListForm
+from lists.forms import ExistingListItemForm, NewListForm, ShareListForm
 from lists.models import List
+from superlists.site_url import absolute_url
 
-User = get_user_model()
+logger = logging.getLogger(__name__)
+
+SHARE_EMAIL_SUBJECT = "{owner} shared a list with you on Superlists"
+SHARED_WITH = "{sharee} can see this list now: we've emailed them a link to it."
+SHARE_EMAIL_NOT_SENT = (
+    "{sharee} can see this list now, but we couldn't email them about it: "
+    "please send them its link yourself."
+)
+SHAREE_REMOVED = "{sharee} can no longer see this list."
+NOT_A_SHAREE = "This list isn't shared with {sharee}."
+LEFT_LIST = "You've left {owner}'s list."
+LOG_IN_FOR_MY_LISTS = "Log in to see your lists."
 
 
 def home_page(request: HttpRequest) -> HttpResponse:
@@ -21,23 +38,134 @@ def new_list(request: HttpRequest) -> HttpResponse:
     return redirect(form.save(owner=request.user))
 
 
-def view_list(request: HttpRequest, list_id: int) -> HttpResponse:
-    our_list = get_object_or_404(List.objects.select_related("owner"), id=list_id)
+def visible_list_or_404(request: HttpRequest, list_key: str) -> List:
+    """The list, if the user may see it; otherwise the 404 page, the same as for a list that
+    does not exist, so that nobody learns which private lists there are."""
+    return get_object_or_404(List.objects.visible_to(request.user), key=list_key)
+
+
+def owned_list_or_404(request: HttpRequest, list_key: str) -> List:
+    return get_object_or_404(List.objects.owned_by(request.user), key=list_key)
+
+
+def view_list(request: HttpRequest, list_key: str) -> HttpResponse:
+    our_list = visible_list_or_404(request, list_key)
     form = ExistingListItemForm(for_list=our_list)
     if request.method == "POST":
         form = ExistingListItemForm(for_list=our_list, data=request.POST)
         if form.is_valid() and form.save():
             return redirect(our_list)
+    return render_list(request, our_list, form=form)
+
+
+def render_list(
+    request: HttpRequest,
+    our_list: List,
+    form: ExistingListItemForm | None = None,
+    share_form: ShareListForm | None = None,
+) -> HttpResponse:
     # Only the texts: building an Item object per row was a large part of the page's cost.
     item_texts = our_list.item_set.values_list("text", flat=True)
-    return render(request, "list.html", {"list": our_list, "item_texts": item_texts, "form": form})
+    sharees = list(our_list.shared_with.order_by("email")) if our_list.owner_id else []
+    is_owner = our_list.owner_id is not None and our_list.owner_id == request.user.pk
+    return render(
+        request,
+        "list.html",
+        {
+            "list": our_list,
+            "item_texts": item_texts,
+            "form": form or ExistingListItemForm(for_list=our_list),
+            "sharees": sharees,
+            "is_owner": is_owner,
+            "is_sharee": not is_owner and request.user.pk in {s.pk for s in sharees},
+            "share_form": share_form or ShareListForm(for_list=our_list),
+        },
+    )
+
+
+def view_list_by_number(request: HttpRequest, list_id: str) -> HttpResponse:
+    """The numbered URLs lists had before their keys: a redirect for whoever may see the list.
+
+    Only GETs: an item POSTed from a page left open since then is not redirected (and lost).
+    """
+    if request.method != "GET":
+        raise Http404("Numbered list URLs are only read")
+    visible = List.objects.visible_to(request.user).filter(has_numbered_url=True)
+    return redirect(get_object_or_404(visible, id=int(list_id)))
+
+
+@require_POST
+def share_list(request: HttpRequest, list_key: str) -> HttpResponse:
+    """The owner shares the list with an email address; the sharee is told by email.
+
+    If the mail server refuses, the share still stands: the owner is told to pass the link on
+    themselves, and the error is logged for the operator.
+    """
+    our_list = owned_list_or_404(request, list_key)
+    form = ShareListForm(for_list=our_list, data=request.POST)
+    if not form.is_valid() or not (sharee := form.save()):
+        return render_list(request, our_list, share_form=form)
+    if send_share_email(request, our_list, sharee.email):
+        messages.success(request, SHARED_WITH.format(sharee=sharee.email))
+    else:
+        messages.error(request, SHARE_EMAIL_NOT_SENT.format(sharee=sharee.email))
+    return redirect(our_list)
+
+
+def send_share_email(request: HttpRequest, our_list: List, sharee: str) -> bool:
+    owner = our_list.owner_id
+    link = absolute_url(request, our_list.get_absolute_url())
+    try:
+        send_mail(
+            SHARE_EMAIL_SUBJECT.format(owner=owner),
+            f"{owner} has shared a to-do list with you:\n\n{link}\n\n"
+            "Log in to Superlists with this address to see it and add to it.",
+            settings.DEFAULT_FROM_EMAIL,
+            [sharee],
+        )
+    except (smtplib.SMTPException, OSError):
+        logger.exception("Could not send the sharing email to %s", sharee)
+        return False
+    return True
+
+
+@require_POST
+def remove_sharee(request: HttpRequest, list_key: str) -> HttpResponse:
+    our_list = owned_list_or_404(request, list_key)
+    email = request.POST.get("sharee", "")
+    sharee = our_list.shared_with.filter(email=email).first()
+    if sharee is None:
+        messages.error(request, NOT_A_SHAREE.format(sharee=email[:254]))
+    else:
+        our_list.shared_with.remove(sharee)
+        messages.success(request, SHAREE_REMOVED.format(sharee=email))
+    return redirect(our_list)
+
+
+@require_POST
+def leave_list(request: HttpRequest, list_key: str) -> HttpResponse:
+    our_list = get_object_or_404(List, key=list_key)
+    if not our_list.is_shared_with(request.user):
+        raise Http404("Not shared with this user")
+    our_list.shared_with.remove(request.user)
+    messages.success(request, LEFT_LIST.format(owner=our_list.owner_id))
+    return redirect("my_lists", request.user.pk)
 
 
 def my_lists(request: HttpRequest, email: str) -> HttpResponse:
-    # Looking at your own lists is the usual case: you are already loaded, no query needed.
-    if getattr(request.user, "email", None) == email:
-        owner = request.user
-    else:
-        owner = get_object_or_404(User, email=email)
-    lists = List.objects.filter(owner=owner).with_names().order_by("id")
-    return render(request, "my_lists.html", {"owner": owner, "lists": lists})
+    """A user's own lists and those shared with them; nobody else's business (404)."""
+    if not request.user.is_authenticated:
+        messages.info(request, LOG_IN_FOR_MY_LISTS)
+        return redirect("/")
+    if request.user.pk != email:
+        raise Http404("Another user's lists")
+    owner = request.user
+    return render(
+        request,
+        "my_lists.html",
+        {
+            "owner": owner,
+            "lists": List.objects.filter(owner=owner).with_names().order_by("id"),
+            "shared_lists": owner.shared_lists.with_names().order_by("id"),
+        },
+    )

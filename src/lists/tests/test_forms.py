@@ -2,12 +2,16 @@ from django.test import TestCase
 
 from accounts.models import User
 from lists.forms import (
+    ALREADY_SHARED_ERROR,
     DUPLICATE_ITEM_ERROR,
     EMPTY_ITEM_ERROR,
+    SHARE_INVALID_EMAIL_ERROR,
+    SHARE_WITH_YOURSELF_ERROR,
     TOO_LONG_ITEM_ERROR,
     ExistingListItemForm,
     ItemForm,
     NewListForm,
+    ShareListForm,
 )
 from lists.models import Item, List
 
@@ -83,3 +87,52 @@ class ExistingListItemFormTest(TestCase):
         self.assertIsNone(form.save())
         self.assertEqual(form.errors["text"], [DUPLICATE_ITEM_ERROR])
         self.assertEqual(mylist.item_set.count(), 1)
+
+
+class ShareListFormTest(TestCase):
+    def setUp(self):
+        self.owner = User.objects.create(email="edith@example.com")
+        self.list = List.objects.create(owner=self.owner)
+
+    def form(self, sharee: str) -> ShareListForm:
+        return ShareListForm(for_list=self.list, data={"sharee": sharee})
+
+    def test_shares_with_an_existing_user(self):
+        oni = User.objects.create(email="oni@example.com")
+        form = self.form("oni@example.com")
+        self.assertTrue(form.is_valid(), form.errors)
+        self.assertEqual(form.save(), oni)
+        self.assertEqual(list(self.list.shared_with.all()), [oni])
+
+    def test_makes_the_account_of_an_address_nobody_has_used_yet(self):
+        form = self.form("newcomer@example.com")
+        self.assertTrue(form.is_valid(), form.errors)
+        form.save()
+        self.assertEqual(self.list.shared_with.get().email, "newcomer@example.com")
+
+    def test_an_address_differing_only_in_case_is_the_same_account(self):
+        oni = User.objects.create(email="oni@example.com")
+        form = self.form("Oni@Example.com")
+        self.assertTrue(form.is_valid(), form.errors)
+        self.assertEqual(form.save(), oni)
+        self.assertEqual(User.objects.count(), 2)
+
+    def test_refuses_what_is_not_an_email_address(self):
+        for bad in ["", "   ", "oni", "oni@", "<script>alert(1)</script>@example.com",
+                    "oni@example.com<b>", "a" * 250 + "@example.com"]:
+            with self.subTest(bad=bad[:40]):
+                form = self.form(bad)
+                self.assertFalse(form.is_valid())
+                self.assertEqual(form.errors["sharee"], [SHARE_INVALID_EMAIL_ERROR])
+
+    def test_refuses_sharing_with_the_owner(self):
+        for own in ["edith@example.com", "EDITH@example.com"]:
+            with self.subTest(own=own):
+                self.assertEqual(self.form(own).errors["sharee"], [SHARE_WITH_YOURSELF_ERROR])
+
+    def test_refuses_sharing_twice_with_the_same_person(self):
+        self.list.shared_with.add(User.objects.create(email="oni@example.com"))
+        for again in ["oni@example.com", "ONI@example.com"]:
+            with self.subTest(again=again):
+                self.assertEqual(self.form(again).errors["sharee"], [ALREADY_SHARED_ERROR])
+        self.assertEqual(self.list.shared_with.count(), 1)

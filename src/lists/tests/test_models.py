@@ -1,3 +1,4 @@
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.test import TestCase
@@ -46,7 +47,7 @@ class ItemModelTest(TestCase):
 class ListModelTest(TestCase):
     def test_get_absolute_url(self):
         mylist = List.objects.create()
-        self.assertEqual(mylist.get_absolute_url(), f"/lists/{mylist.id}/")
+        self.assertEqual(mylist.get_absolute_url(), f"/lists/{mylist.key}/")
 
     def test_lists_can_have_owners(self):
         user = User.objects.create(email="a@b.com")
@@ -70,3 +71,57 @@ class ListModelTest(TestCase):
         with self.assertNumQueries(1):
             names = [each.name for each in List.objects.with_names().order_by("id")]
         self.assertEqual(names, ["first of 0", "first of 1", "first of 2"])
+
+
+class ListKeyTest(TestCase):
+    def test_each_list_gets_a_random_url_safe_key_of_128_bits(self):
+        keys = {List.objects.create().key for _ in range(50)}
+        self.assertEqual(len(keys), 50)
+        for key in keys:
+            self.assertRegex(key, r"\A[A-Za-z0-9_-]{22}\Z")  # 22 base64 characters: 132 bits
+
+    def test_new_lists_have_no_numbered_url(self):
+        self.assertFalse(List.objects.create().has_numbered_url)
+
+
+class VisibilityTest(TestCase):
+    def setUp(self):
+        self.owner = User.objects.create(email="owner@example.com")
+        self.sharee = User.objects.create(email="sharee@example.com")
+        self.stranger = User.objects.create(email="stranger@example.com")
+        self.owned = List.objects.create(owner=self.owner)
+        self.owned.shared_with.add(self.sharee)
+        self.anyones = List.objects.create()
+
+    def visible(self, user) -> set[List]:
+        return set(List.objects.visible_to(user))
+
+    def test_a_list_without_owner_is_visible_to_everyone(self):
+        for user in [AnonymousUser(), self.owner, self.sharee, self.stranger]:
+            self.assertIn(self.anyones, self.visible(user))
+
+    def test_an_owned_list_is_visible_to_its_owner_and_sharees_only(self):
+        self.assertIn(self.owned, self.visible(self.owner))
+        self.assertIn(self.owned, self.visible(self.sharee))
+        self.assertNotIn(self.owned, self.visible(self.stranger))
+        self.assertNotIn(self.owned, self.visible(AnonymousUser()))
+
+    def test_a_list_with_many_sharees_comes_once(self):
+        for number in range(3):
+            self.owned.shared_with.add(User.objects.create(email=f"more{number}@example.com"))
+        self.assertEqual(List.objects.visible_to(self.owner).filter(pk=self.owned.pk).count(), 1)
+        self.assertEqual(List.objects.visible_to(self.sharee).get(key=self.owned.key), self.owned)
+
+    def test_owned_by_is_the_owners_lists_only(self):
+        self.assertEqual(list(List.objects.owned_by(self.owner)), [self.owned])
+        self.assertEqual(list(List.objects.owned_by(self.sharee)), [])
+        self.assertEqual(list(List.objects.owned_by(AnonymousUser())), [])
+
+    def test_is_shared_with(self):
+        self.assertTrue(self.owned.is_shared_with(self.sharee))
+        self.assertFalse(self.owned.is_shared_with(self.owner))
+        self.assertFalse(self.owned.is_shared_with(self.stranger))
+        self.assertFalse(self.owned.is_shared_with(AnonymousUser()))
+
+    def test_the_sharee_finds_shared_lists_under_shared_lists(self):
+        self.assertEqual(list(self.sharee.shared_lists.all()), [self.owned])

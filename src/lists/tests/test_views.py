@@ -31,7 +31,7 @@ class NewListTest(TestCase):
 
     def test_redirects_after_POST(self):
         response = self.client.post("/lists/new", data={"text": "A new list item"})
-        self.assertRedirects(response, f"/lists/{List.objects.get().id}/")
+        self.assertRedirects(response, f"/lists/{List.objects.get().key}/")
 
     def test_for_invalid_input_renders_home_template_with_error(self):
         response = self.client.post("/lists/new", data={"text": ""})
@@ -70,17 +70,17 @@ class NewListTest(TestCase):
 
 class ListViewTest(TestCase):
     def post_item(self, mylist: List, text: str):
-        return self.client.post(f"/lists/{mylist.id}/", data={"text": text})
+        return self.client.post(f"/lists/{mylist.key}/", data={"text": text})
 
     def test_uses_list_template(self):
         mylist = List.objects.create()
-        response = self.client.get(f"/lists/{mylist.id}/")
+        response = self.client.get(f"/lists/{mylist.key}/")
         self.assertTemplateUsed(response, "list.html")
 
     def test_renders_input_form_posting_to_the_list(self):
         mylist = List.objects.create()
-        response = self.client.get(f"/lists/{mylist.id}/")
-        self.assertContains(response, f'method="POST" action="/lists/{mylist.id}/"')
+        response = self.client.get(f"/lists/{mylist.key}/")
+        self.assertContains(response, f'method="POST" action="/lists/{mylist.key}/"')
         self.assertContains(response, "Your To-Do list")
 
     def test_displays_only_items_for_that_list(self):
@@ -88,7 +88,7 @@ class ListViewTest(TestCase):
         Item.objects.create(text="itemey 1", list=correct_list)
         Item.objects.create(text="itemey 2", list=correct_list)
         Item.objects.create(text="other list item", list=List.objects.create())
-        response = self.client.get(f"/lists/{correct_list.id}/")
+        response = self.client.get(f"/lists/{correct_list.key}/")
         self.assertContains(response, "1: itemey 1")
         self.assertContains(response, "2: itemey 2")
         self.assertNotContains(response, "other list item")
@@ -104,7 +104,7 @@ class ListViewTest(TestCase):
     def test_POST_redirects_to_list_view(self):
         correct_list = List.objects.create()
         response = self.post_item(correct_list, "A new item")
-        self.assertRedirects(response, f"/lists/{correct_list.id}/")
+        self.assertRedirects(response, f"/lists/{correct_list.key}/")
 
     def test_for_invalid_input_nothing_saved_and_error_shown(self):
         mylist = List.objects.create()
@@ -125,7 +125,7 @@ class ListViewTest(TestCase):
     def test_html_in_items_is_escaped(self):
         mylist = List.objects.create()
         self.post_item(mylist, "<script>alert('hi')</script>")
-        response = self.client.get(f"/lists/{mylist.id}/")
+        response = self.client.get(f"/lists/{mylist.key}/")
         self.assertNotContains(response, "<script>alert")
         self.assertContains(response, "&lt;script&gt;alert(&#x27;hi&#x27;)&lt;/script&gt;")
 
@@ -146,13 +146,14 @@ class ListViewTest(TestCase):
         user = User.objects.create(email="owner@example.com")
         mylist = List.objects.create(owner=user)
         Item.objects.create(list=mylist, text="x")
-        response = self.client.get(f"/lists/{mylist.id}/")
+        self.client.force_login(user)
+        response = self.client.get(f"/lists/{mylist.key}/")
         self.assertContains(response, '<span id="id_list_owner">owner@example.com</span>')
 
 
 class MyListsTest(TestCase):
     def test_my_lists_url_renders_my_lists_template(self):
-        User.objects.create(email="a@b.com")
+        self.client.force_login(User.objects.create(email="a@b.com"))
         response = self.client.get("/lists/users/a@b.com/")
         self.assertTemplateUsed(response, "my_lists.html")
 
@@ -161,26 +162,32 @@ class MyListsTest(TestCase):
         correct_user = User.objects.create(email="a@b.com")
         mylist = List.objects.create(owner=correct_user)
         Item.objects.create(list=mylist, text="Reticulate splines")
+        self.client.force_login(correct_user)
         response = self.client.get("/lists/users/a@b.com/")
         self.assertEqual(response.context["owner"], correct_user)
         self.assertContains(response, "a@b.com's lists")
-        self.assertContains(response, f'<a href="/lists/{mylist.id}/">Reticulate splines</a>')
+        self.assertContains(response, f'<a href="/lists/{mylist.key}/">Reticulate splines</a>')
 
-    def test_unknown_user_is_a_404(self):
-        self.assertEqual(self.client.get("/lists/users/nobody@example.com/").status_code, 404)
-
-    def test_owner_sees_their_lists_in_three_queries_however_many(self):
+    def test_owner_sees_their_lists_in_four_queries_however_many(self):
         owner = User.objects.create(email="a@b.com")
+        friends = [User.objects.create(email=f"friend{number}@b.com") for number in range(5)]
         for number in range(50):
-            List.objects.create(owner=owner).item_set.create(text=f"item {number}")
+            owned = List.objects.create(owner=owner)
+            owned.item_set.create(text=f"item {number}")
+            owned.shared_with.add(*friends)
+            shared = List.objects.create(owner=friends[number % 5])
+            shared.item_set.create(text=f"shared item {number}")
+            shared.shared_with.add(owner, *friends[:2])
         self.client.force_login(owner)
-        # the session, the user, and the lists with their names
-        with self.assertNumQueries(3):
+        # the session, the user, their lists with names, the lists shared with them with names
+        with self.assertNumQueries(4):
             response = self.client.get("/lists/users/a@b.com/")
         self.assertContains(response, "item 49")
+        self.assertContains(response, "shared item 49")
 
     def test_query_count_does_not_grow_with_the_number_of_lists(self):
         owner = User.objects.create(email="a@b.com")
+        self.client.force_login(owner)
 
         def queries_for_my_lists() -> int:
             from django.db import connection
@@ -192,6 +199,10 @@ class MyListsTest(TestCase):
 
         List.objects.create(owner=owner).item_set.create(text="one")
         with_one_list = queries_for_my_lists()
+        friend = User.objects.create(email="friend@b.com")
         for number in range(10):
             List.objects.create(owner=owner).item_set.create(text=f"item {number}")
+            shared = List.objects.create(owner=friend)
+            shared.item_set.create(text=f"item {number}")
+            shared.shared_with.add(owner)
         self.assertEqual(queries_for_my_lists(), with_one_list)
