@@ -1,8 +1,12 @@
 """Load test: concurrent visitors create lists and add items over real HTTP, then every item the
 server acknowledged is read back and must be there exactly once, with no 5xx on the way.
+Meanwhile an owner and a sharee, logged in by emailed link, both add to one private shared list,
+which a stranger must not see (404).
 
     python -m loadtest http://127.0.0.1:8000 [http://127.0.0.1:8001 …] --clients 8 --seconds 10
 
 Several URLs are taken as instances of one app (sharing one database): each visitor spreads its
-requests over all of them. Only loopback addresses are accepted.
+requests over all of them. Only loopback addresses are accepted. The instances must run in
+production mode and send their email to the load test's SMTP server, which it starts on
+127.0.0.1:8025 (--mail-port): EMAIL_HOST=127.0.0.1 EMAIL_PORT=8025 EMAIL_USE_TLS=0.
 """

@@ -2,6 +2,7 @@ import argparse
 import sys
 
 from loadtest import __doc__
+from loadtest.mail_sink import mail_sink
 from loadtest.run import run_load
 
 
@@ -15,8 +16,17 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--max-requests", type=int, default=50_000)
+    parser.add_argument(
+        "--mail-port",
+        type=int,
+        default=8025,
+        help="port of the SMTP server the load test runs on 127.0.0.1 for the instances' email",
+    )
     arguments = parser.parse_args()
-    report = run_load(arguments.urls, arguments.clients, arguments.seconds, arguments.max_requests)
+    with mail_sink(arguments.mail_port) as (_, mailbox):
+        report = run_load(
+            arguments.urls, mailbox, arguments.clients, arguments.seconds, arguments.max_requests
+        )
     print(report.summary())
     return 0 if report.ok else 1
 

@@ -33,10 +33,13 @@ class KeepMessages:
 
 
 @contextmanager
-def mail_sink() -> Iterator[tuple[int, KeepMessages]]:
-    """Yield (port, handler) of an SMTP server on 127.0.0.1 that accepts everything."""
+def mail_sink(port: int = 0) -> Iterator[tuple[int, KeepMessages]]:
+    """Yield (port, handler) of an SMTP server on 127.0.0.1 that accepts everything.
+
+    It listens on ``port``, or on a free one if that is 0.
+    """
     handler = KeepMessages()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=port or free_port())
     controller.start()
     try:
         yield controller.port, handler

@@ -8,8 +8,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
-CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ITEM_ROW = re.compile(r"<tr><td>\d+: (.*?)</td></tr>")
+LOGIN_LINK = re.compile(r"https?://\S+?(/accounts/login\?token=\S+)")
 
 
 @dataclass
@@ -51,15 +51,35 @@ class Visitor:
         return Response(response.status, location, text, elapsed)
 
     def csrf_token(self, page: Response) -> str:
-        match = CSRF_FIELD.search(page.body)
-        if not match:
-            raise RuntimeError(f"no CSRF token in the page (HTTP {page.status})")
-        return match.group(1)
+        return hidden_field(page, "csrfmiddlewaretoken")
+
+    def submit_form(self, action: str, fields: dict[str, str], form_page: Response) -> Response:
+        """POST ``fields`` to ``action`` with the CSRF token of ``form_page``, as its form would."""
+        return self.request(
+            "POST", action, {**fields, "csrfmiddlewaretoken": self.csrf_token(form_page)}
+        )
 
     def submit_item(self, action: str, text: str, form_page: Response) -> Response:
-        return self.request(
-            "POST", action, {"text": text, "csrfmiddlewaretoken": self.csrf_token(form_page)}
-        )
+        return self.submit_form(action, {"text": text}, form_page)
+
+
+def hidden_field(page: Response, name: str) -> str:
+    """The value of the page's hidden form field ``name``."""
+    match = re.search(rf'name="{re.escape(name)}" value="([^"]+)"', page.body)
+    if not match:
+        raise RuntimeError(f"no {name} field in the page (HTTP {page.status})")
+    return match.group(1)
+
+
+def login_link_path(email_body: str) -> str:
+    """The path of the login link in a login email, to open on whichever instance we choose.
+
+    The link's host is the site's SITE_URL, not necessarily an instance under test.
+    """
+    match = LOGIN_LINK.search(email_body)
+    if not match:
+        raise RuntimeError(f"no login link in the email: {email_body!r}")
+    return match.group(1)
 
 
 def items_on(page: Response) -> list[str]:

@@ -6,7 +6,6 @@ Redis instead of the database.
 """
 
 import os
-import re
 import secrets
 import unittest
 
@@ -14,9 +13,7 @@ import redis
 
 from loadtest.mail_sink import mail_sink
 from loadtest.servers import gunicorn, postgres_url_for_tests, prepare, production_env
-from loadtest.visitor import Visitor
-
-LOGIN_LINK = re.compile(r"http://\S+(/accounts/login\?token=\S+)")
+from loadtest.visitor import Visitor, hidden_field, login_link_path
 
 
 class TwoInstancesActAsOneTest(unittest.TestCase):
@@ -42,12 +39,12 @@ class TwoInstancesActAsOneTest(unittest.TestCase):
         email = f"edith-{secrets.token_hex(4)}@example.com"
         asked = self.ask_for_login_email(Visitor([self.instance_a]), email)
         self.assertEqual(asked.status, 302)
-        link = LOGIN_LINK.search(self.mail.wait_for_message_to(email).get_content()).group(1)
+        link = login_link_path(self.mail.wait_for_message_to(email).get_content())
 
         on_b = Visitor([self.instance_b])
         confirm_page = on_b.request("GET", link)
         self.assertIn(f"Log in to Superlists as {email}?", confirm_page.body)
-        token = re.search(r'name="token" value="([^"]+)"', confirm_page.body).group(1)
+        token = hidden_field(confirm_page, "token")
         logged_in = on_b.request(
             "POST",
             "/accounts/login",
