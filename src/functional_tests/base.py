@@ -13,6 +13,7 @@ from django.core.cache import cache
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 
 from accounts.views import LOGIN_EMAIL_SUBJECT
@@ -60,12 +61,20 @@ class FunctionalTest(StaticLiveServerTestCase):
             container_commands.reset_database(self.test_server)
         else:
             cache.clear()  # the live server's login-email counts, from earlier tests
+        self.open_another_browser()
+
+    def open_another_browser(self) -> WebDriver:
+        """A new browser, with cookies of its own (another person's), as ``self.browser``.
+
+        Every browser a test opens is quit after it, whichever is ``self.browser`` by then.
+        """
         self.browser = make_browser()
+        self.addCleanup(self.browser.quit)
+        return self.browser
 
     def tearDown(self) -> None:
         if self._test_has_failed():
             self.save_failure_artifacts()
-        self.browser.quit()
         super().tearDown()
 
     def _test_has_failed(self) -> bool:
