@@ -21,16 +21,23 @@ class ListQuerySet(models.QuerySet["List"]):
 
     def visible_to(self, user: Any) -> "ListQuerySet":
         """The lists ``user`` may see and add to: lists made without logging in (whoever has
-        the link), their own, and those shared with them. One row per list, however many
-        sharees it has (a join on the sharees would repeat it)."""
+        the link), their own, and those shared with them."""
         anyones = models.Q(owner__isnull=True)
         if not user.is_authenticated:
             return self.filter(anyones)
-        shared_with_user = List.shared_with.through.objects.filter(user=user).values("list_id")
-        return self.filter(anyones | models.Q(owner=user) | models.Q(pk__in=shared_with_user))
+        return self.filter(anyones | _owned_by_or_shared_with(user))
 
     def owned_by(self, user: Any) -> "ListQuerySet":
         return self.filter(owner=user) if user.is_authenticated else self.none()
+
+    def owned_by_or_shared_with(self, user: Any) -> "ListQuerySet":
+        return self.filter(_owned_by_or_shared_with(user)) if user.is_authenticated else self.none()
+
+
+def _owned_by_or_shared_with(user: Any) -> models.Q:
+    # A subquery, not a join on the sharees, which would repeat a list once per sharee.
+    shared_with_user = List.shared_with.through.objects.filter(user=user).values("list_id")
+    return models.Q(owner=user) | models.Q(pk__in=shared_with_user)
 
 
 class List(models.Model):

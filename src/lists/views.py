@@ -160,12 +160,14 @@ def my_lists(request: HttpRequest, email: str) -> HttpResponse:
     if request.user.pk != email:
         raise Http404("Another user's lists")
     owner = request.user
+    # Theirs and those shared with them in one query: the page's count stays at three.
+    lists = List.objects.owned_by_or_shared_with(owner).with_names().order_by("id")
     return render(
         request,
         "my_lists.html",
         {
             "owner": owner,
-            "lists": List.objects.filter(owner=owner).with_names().order_by("id"),
-            "shared_lists": owner.shared_lists.with_names().order_by("id"),
+            "lists": [each for each in lists if each.owner_id == owner.pk],
+            "shared_lists": [each for each in lists if each.owner_id != owner.pk],
         },
     )

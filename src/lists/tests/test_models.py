@@ -117,6 +117,12 @@ class VisibilityTest(TestCase):
         self.assertEqual(list(List.objects.owned_by(self.sharee)), [])
         self.assertEqual(list(List.objects.owned_by(AnonymousUser())), [])
 
+    def test_owned_by_or_shared_with_is_the_users_lists_and_those_shared_with_them(self):
+        self.assertEqual(list(List.objects.owned_by_or_shared_with(self.owner)), [self.owned])
+        self.assertEqual(list(List.objects.owned_by_or_shared_with(self.sharee)), [self.owned])
+        self.assertEqual(list(List.objects.owned_by_or_shared_with(self.stranger)), [])
+        self.assertEqual(list(List.objects.owned_by_or_shared_with(AnonymousUser())), [])
+
     def test_is_shared_with(self):
         self.assertTrue(self.owned.is_shared_with(self.sharee))
         self.assertFalse(self.owned.is_shared_with(self.owner))
