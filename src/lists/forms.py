@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from lists.models import Item, List
 
@@ -47,10 +48,67 @@ class ExistingListItemForm(ItemForm):
         """
         try:
             with transaction.atomic():
-                return Item.objects.create(list=self._for_list, text=self.cleaned_data["text"])
+                item = Item.objects.create(list=self._for_list, text=self.cleaned_data["text"])
+                self._for_list.touch()
+                return item
         except IntegrityError:
             self.add_error("text", DUPLICATE_ITEM_ERROR)
             return None
+
+
+class EditItemForm(ItemForm):
+    """New text for an item, checked as a new item's is: not empty, not already in the list."""
+
+    def __init__(self, item: Item, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, initial={"text": item.text}, **kwargs)
+        self._item = item
+
+    def clean_text(self) -> str:
+        text: str = self.cleaned_data["text"]
+        others = Item.objects.filter(list_id=self._item.list_id).exclude(pk=self._item.pk)
+        if others.filter(text=text).exists():
+            raise ValidationError(DUPLICATE_ITEM_ERROR)
+        return text
+
+    def save(self) -> bool:
+        """Change the text; False if the item was deleted meanwhile (or, with the duplicate
+        error on the form, if another request has just given another item this text).
+
+        Two people editing one item at once: the last one to save wins.
+        """
+        try:
+            with transaction.atomic():
+                changed = Item.objects.filter(pk=self._item.pk).update(
+                    text=self.cleaned_data["text"]
+                )
+                self._item.list.touch()
+        except IntegrityError:
+            self.add_error("text", DUPLICATE_ITEM_ERROR)
+            return False
+        return bool(changed)
+
+
+EMPTY_LIST_NAME_ERROR = "You can't give a list an empty name"
+TOO_LONG_LIST_NAME_ERROR = (
+    f"A list's name can be at most {List._meta.get_field('title').max_length} characters long"
+)
+
+
+class RenameListForm(forms.Form):
+    name = forms.CharField(
+        max_length=List._meta.get_field("title").max_length,
+        error_messages={"required": EMPTY_LIST_NAME_ERROR, "max_length": TOO_LONG_LIST_NAME_ERROR},
+    )
+
+    def __init__(self, for_list: List, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, initial={"name": for_list.name}, **kwargs)
+        self._for_list = for_list
+
+    def save(self) -> List:
+        self._for_list.title = self.cleaned_data["name"]
+        self._for_list.updated_at = timezone.now()
+        self._for_list.save(update_fields=["title", "updated_at"])
+        return self._for_list
 
 
 SHARE_INVALID_EMAIL_ERROR = "Enter your friend's email address, like your-friend@example.com"

@@ -4,6 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 KEY_BYTES = 16  # 128 random bits: nobody guesses a list's URL, or its neighbour's
 KEY_LENGTH = 22  # characters of URL-safe base64 for KEY_BYTES
@@ -18,6 +19,13 @@ class ListQuerySet(models.QuerySet["List"]):
         """Fetch each list's name (its first item) in the same query, not one query per list."""
         first_item = Item.objects.filter(list=models.OuterRef("pk")).order_by("id")
         return self.annotate(first_item_text=models.Subquery(first_item.values("text")[:1]))
+
+    def with_item_counts(self) -> "ListQuerySet":
+        """Fetch how many items each list has, and how many are done, in the same query."""
+        return self.annotate(
+            item_count=models.Count("item"),
+            done_count=models.Count("item", filter=models.Q(item__done=True)),
+        )
 
     def visible_to(self, user: Any) -> "ListQuerySet":
         """The lists ``user`` may see and add to: lists made without logging in (whoever has
@@ -52,6 +60,9 @@ class List(models.Model):
     shared_with = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="shared_lists", blank=True
     )
+    # Set by its owner; until then a list is called by its first item, as in the book.
+    title = models.CharField(max_length=200, blank=True, default="")
+    updated_at = models.DateTimeField(default=timezone.now)
     # Lists made before list URLs became keys keep answering at /lists/<id>/ (a redirect, for
     # whoever may see them); newer ones have no numbered URL at all, so there is none to guess.
     has_numbered_url = models.BooleanField(default=False, editable=False)
@@ -66,10 +77,17 @@ class List(models.Model):
 
     @property
     def name(self) -> str:
+        if self.title:
+            return self.title
         if hasattr(self, "first_item_text"):
             return self.first_item_text or ""
         first_item = self.item_set.first()
         return first_item.text if first_item else ""
+
+    def touch(self) -> None:
+        """Record that the list has just changed (My Lists shows when)."""
+        self.updated_at = timezone.now()
+        List.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
 
     def is_shared_with(self, user: Any) -> bool:
         return user.is_authenticated and any(
@@ -82,6 +100,7 @@ class Item(models.Model):
 
     text = models.TextField(default="")
     list = models.ForeignKey(List, default=None, on_delete=models.CASCADE)
+    done = models.BooleanField(default=False)
 
     class Meta:
         ordering = ("id",)

@@ -1,4 +1,4 @@
-from django.urls import path, re_path, register_converter
+from django.urls import path, register_converter
 
 from lists import views
 from lists.models import KEY_LENGTH
@@ -16,7 +16,20 @@ class ListKeyConverter:
         return value
 
 
+class IdConverter:
+    """A row's id: digits, but never more than fit in a 64-bit integer (longer is a 404)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
 register_converter(ListKeyConverter, "list_key")
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("new", views.new_list, name="new_list"),
@@ -24,7 +37,11 @@ urlpatterns = [
     path("<list_key:list_key>/share", views.share_list, name="share_list"),
     path("<list_key:list_key>/sharees/remove", views.remove_sharee, name="remove_sharee"),
     path("<list_key:list_key>/leave", views.leave_list, name="leave_list"),
-    # Numbers too long for any id are left to the 404 page, not to the database's overflow.
-    re_path(r"^(?P<list_id>[0-9]{1,18})/$", views.view_list_by_number, name="view_list_by_number"),
+    path("<list_key:list_key>/rename", views.rename_list, name="rename_list"),
+    path("<list_key:list_key>/delete", views.delete_list, name="delete_list"),
+    path("<list_key:list_key>/items/<id:item_id>/done", views.mark_item, name="mark_item"),
+    path("<list_key:list_key>/items/<id:item_id>/edit", views.edit_item, name="edit_item"),
+    path("<list_key:list_key>/items/<id:item_id>/delete", views.delete_item, name="delete_item"),
+    path("<id:list_id>/", views.view_list_by_number, name="view_list_by_number"),
     path("users/<str:email>/", views.my_lists, name="my_lists"),
 ]

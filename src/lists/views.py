@@ -1,5 +1,7 @@
+import functools
 import logging
 import smtplib
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,8 +10,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from lists.forms import ExistingListItemForm, NewListForm, ShareListForm
-from lists.models import List
+from lists.forms import (
+    EditItemForm,
+    ExistingListItemForm,
+    NewListForm,
+    RenameListForm,
+    ShareListForm,
+)
+from lists.models import Item, List
 from superlists.site_url import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -24,6 +32,30 @@ SHAREE_REMOVED = "{sharee} can no longer see this list."
 NOT_A_SHAREE = "This list isn't shared with {sharee}."
 LEFT_LIST = "You've left {owner}'s list."
 LOG_IN_FOR_MY_LISTS = "Log in to see your lists."
+ITEM_GONE = "That item has just been deleted (by someone you share the list with?)."
+LIST_RENAMED = "Renamed the list."
+LIST_DELETED = "Deleted the list {name}."
+
+View = Callable[..., HttpResponse]
+
+
+def not_found_page(view: View) -> View:
+    """Answer a missing (or hidden) list with the site's own 404 page, also in development.
+
+    A missing list is not an error, so it shouldn't get Django's debug page; production shows
+    404.html for any 404 anyway.
+    """
+
+    @functools.wraps(view)
+    def showing_not_found_page(
+        request: HttpRequest, *args: object, **kwargs: object
+    ) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return render(request, "404.html", status=404)
+
+    return showing_not_found_page
 
 
 def home_page(request: HttpRequest) -> HttpResponse:
@@ -48,6 +80,7 @@ def owned_list_or_404(request: HttpRequest, list_key: str) -> List:
     return get_object_or_404(List.objects.owned_by(request.user), key=list_key)
 
 
+@not_found_page
 def view_list(request: HttpRequest, list_key: str) -> HttpResponse:
     our_list = visible_list_or_404(request, list_key)
     form = ExistingListItemForm(for_list=our_list)
@@ -63,9 +96,14 @@ def render_list(
     our_list: List,
     form: ExistingListItemForm | None = None,
     share_form: ShareListForm | None = None,
+    edit_form: EditItemForm | None = None,
+    editing: int | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    # Only the texts: building an Item object per row was a large part of the page's cost.
-    item_texts = our_list.item_set.values_list("text", flat=True)
+    # Only the columns the rows show: building an Item object per row was a large part of the
+    # page's cost.
+    items = list(our_list.item_set.values_list("id", "text", "done"))
+    our_list.first_item_text = items[0][1] if items else ""  # its name, without a query
     sharees = list(our_list.shared_with.order_by("email")) if our_list.owner_id else []
     is_owner = our_list.owner_id is not None and our_list.owner_id == request.user.pk
     return render(
@@ -73,17 +111,107 @@ def render_list(
         "list.html",
         {
             "list": our_list,
-            "item_texts": item_texts,
+            "items": items,
+            "items_left": sum(not done for _, _, done in items),
+            "editing": editing,
+            "edit_form": edit_form,
             "form": form or ExistingListItemForm(for_list=our_list),
             "sharees": sharees,
             "is_owner": is_owner,
             "is_sharee": not is_owner and request.user.pk in {s.pk for s in sharees},
             "share_form": share_form or ShareListForm(for_list=our_list),
         },
+        status=status,
     )
 
 
-def view_list_by_number(request: HttpRequest, list_id: str) -> HttpResponse:
+def item_or_none(our_list: List, item_id: int) -> Item | None:
+    item = Item.objects.filter(list=our_list, pk=item_id).first()
+    if item is not None:
+        item.list = our_list
+    return item
+
+
+def item_gone(request: HttpRequest, our_list: List) -> HttpResponse:
+    """An item deleted by someone else meanwhile: say so on the list, which is still there."""
+    messages.info(request, ITEM_GONE)
+    return redirect(our_list)
+
+
+@not_found_page
+@require_POST
+def mark_item(request: HttpRequest, list_key: str, item_id: int) -> HttpResponse:
+    """Tick an item off (``done=1``) or un-tick it (``done=0``).
+
+    The form says which state it wants, not "toggle": two people pressing at once end with the
+    state the last one asked for, never with a double flip back.
+    """
+    our_list = visible_list_or_404(request, list_key)
+    done = request.POST.get("done") == "1"
+    if not Item.objects.filter(list=our_list, pk=item_id).update(done=done):
+        return item_gone(request, our_list)
+    our_list.touch()
+    return redirect(our_list)
+
+
+@not_found_page
+def edit_item(request: HttpRequest, list_key: str, item_id: int) -> HttpResponse:
+    """GET: the list, with the item's row as a form; POST: save it, or show it with the error."""
+    our_list = visible_list_or_404(request, list_key)
+    item = item_or_none(our_list, item_id)
+    if item is None:
+        return item_gone(request, our_list)
+    if request.method != "POST":
+        return render_list(request, our_list, edit_form=EditItemForm(item), editing=item.pk)
+    form = EditItemForm(item, data=request.POST)
+    if form.is_valid():
+        if form.save():
+            return redirect(our_list)
+        if not form.errors:
+            return item_gone(request, our_list)
+    return render_list(request, our_list, edit_form=form, editing=item.pk)
+
+
+@not_found_page
+@require_POST
+def delete_item(request: HttpRequest, list_key: str, item_id: int) -> HttpResponse:
+    """Delete the item; if someone else just did, there is nothing more to do."""
+    our_list = visible_list_or_404(request, list_key)
+    if Item.objects.filter(list=our_list, pk=item_id).delete()[0]:
+        our_list.touch()
+    return redirect(our_list)
+
+
+@not_found_page
+def rename_list(request: HttpRequest, list_key: str) -> HttpResponse:
+    """The owner's form for the list's name (until renamed, its first item)."""
+    our_list = owned_list_or_404(request, list_key)
+    form = RenameListForm(our_list, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, LIST_RENAMED)
+        return redirect(our_list)
+    return render(request, "rename_list.html", {"list": our_list, "form": form})
+
+
+@not_found_page
+def delete_list(request: HttpRequest, list_key: str) -> HttpResponse:
+    """GET: the owner is asked to confirm; POST: the list and its items are deleted."""
+    our_list = owned_list_or_404(request, list_key)
+    if request.method == "POST":
+        name = our_list.name
+        our_list.delete()
+        messages.success(request, LIST_DELETED.format(name=name))
+        return redirect("my_lists", request.user.pk)
+    return render(
+        request,
+        "delete_list.html",
+        {"list": our_list, "item_count": our_list.item_set.count()},
+    )
+
+
+@not_found_page
+def view_list_by_number(request: HttpRequest, list_id: int) -> HttpResponse:
     """The numbered URLs lists had before their keys: a redirect for whoever may see the list.
 
     Only GETs: an item POSTed from a page left open since then is not redirected (and lost).
@@ -91,9 +219,10 @@ def view_list_by_number(request: HttpRequest, list_id: str) -> HttpResponse:
     if request.method != "GET":
         raise Http404("Numbered list URLs are only read")
     visible = List.objects.visible_to(request.user).filter(has_numbered_url=True)
-    return redirect(get_object_or_404(visible, id=int(list_id)))
+    return redirect(get_object_or_404(visible, id=list_id))
 
 
+@not_found_page
 @require_POST
 def share_list(request: HttpRequest, list_key: str) -> HttpResponse:
     """The owner shares the list with an email address; the sharee is told by email.
@@ -129,6 +258,7 @@ def send_share_email(request: HttpRequest, our_list: List, sharee: str) -> bool:
     return True
 
 
+@not_found_page
 @require_POST
 def remove_sharee(request: HttpRequest, list_key: str) -> HttpResponse:
     our_list = owned_list_or_404(request, list_key)
@@ -142,6 +272,7 @@ def remove_sharee(request: HttpRequest, list_key: str) -> HttpResponse:
     return redirect(our_list)
 
 
+@not_found_page
 @require_POST
 def leave_list(request: HttpRequest, list_key: str) -> HttpResponse:
     our_list = get_object_or_404(List, key=list_key)
@@ -152,6 +283,7 @@ def leave_list(request: HttpRequest, list_key: str) -> HttpResponse:
     return redirect("my_lists", request.user.pk)
 
 
+@not_found_page
 def my_lists(request: HttpRequest, email: str) -> HttpResponse:
     """A user's own lists and those shared with them; nobody else's business (404)."""
     if not request.user.is_authenticated:
@@ -161,7 +293,12 @@ def my_lists(request: HttpRequest, email: str) -> HttpResponse:
         raise Http404("Another user's lists")
     owner = request.user
     # Theirs and those shared with them in one query: the page's count stays at three.
-    lists = List.objects.owned_by_or_shared_with(owner).with_names().order_by("id")
+    lists = (
+        List.objects.owned_by_or_shared_with(owner)
+        .with_names()
+        .with_item_counts()
+        .order_by("-updated_at", "-id")
+    )
     return render(
         request,
         "my_lists.html",

@@ -9,4 +9,15 @@ const initialize = (inputSelector) => {
   });
 };
 
+// htmx (on list pages) under our Content-Security-Policy: no inline <style> of its own, no eval,
+// no scripts from swapped-in HTML. Set before htmx starts, on DOMContentLoaded.
+if (window.htmx) {
+  Object.assign(window.htmx.config, {
+    includeIndicatorStyles: false,
+    allowEval: false,
+    allowScriptTags: false,
+    scrollIntoViewOnBoost: false,
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => initialize("#id_text"));
