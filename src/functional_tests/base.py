@@ -52,6 +52,7 @@ class FunctionalTest(StaticLiveServerTestCase):
     against a deployed staging server (whose database is reset before each test)."""
 
     server_thread_class = PromptLiveServerThread
+    javascript = True  # False: every browser the test opens has JavaScript turned off
 
     def setUp(self) -> None:
         self.started_at = datetime.now(UTC)
@@ -68,7 +69,7 @@ class FunctionalTest(StaticLiveServerTestCase):
 
         Every browser a test opens is quit after it, whichever is ``self.browser`` by then.
         """
-        self.browser = make_browser()
+        self.browser = make_browser(javascript=self.javascript)
         self.addCleanup(self.browser.quit)
         return self.browser
 

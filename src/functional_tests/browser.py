@@ -37,16 +37,18 @@ def headless() -> bool:
     return os.environ.get("FT_HEADLESS", "1") != "0"
 
 
-def make_browser() -> webdriver.Remote:
+def make_browser(javascript: bool = True) -> webdriver.Remote:
+    """The FTs' browser; with ``javascript=False``, one with JavaScript turned off, as some
+    people browse (WebDriver's own scripts still run)."""
     name = os.environ.get("FT_BROWSER", "chromium").lower()
     if name == "chromium":
-        return make_chromium()
+        return make_chromium(javascript)
     if name == "firefox":
-        return make_firefox()
+        return make_firefox(javascript)
     raise RuntimeError(f"FT_BROWSER={name!r}: choose 'chromium' (the default) or 'firefox'.")
 
 
-def make_chromium() -> webdriver.Chrome:
+def make_chromium(javascript: bool = True) -> webdriver.Chrome:
     if headless():
         binary, package = CHROMIUM_HEADLESS_SHELL, "chromium-headless-shell"
     else:
@@ -60,17 +62,21 @@ def make_chromium() -> webdriver.Chrome:
     options.binary_location = binary
     for argument in CHROMIUM_ARGUMENTS:
         options.add_argument(argument)
+    if not javascript:
+        # Blink's own switch: chromium-headless-shell ignores the profile's content settings.
+        options.add_argument("--blink-settings=scriptEnabled=false")
     # An explicit driver path: otherwise Selenium Manager tries to download one, and fails offline.
     return webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
 
 
-def make_firefox() -> webdriver.Firefox:
+def make_firefox(javascript: bool = True) -> webdriver.Firefox:
     geckodriver = shutil.which("geckodriver")
     if geckodriver is None:
         raise RuntimeError("FT_BROWSER=firefox needs geckodriver on PATH (Debian has none).")
     options = webdriver.FirefoxOptions()
     if headless():
         options.add_argument("-headless")
+    options.set_preference("javascript.enabled", javascript)
     browser = webdriver.Firefox(service=webdriver.FirefoxService(geckodriver), options=options)
     browser.set_window_size(1024, 768)
     return browser

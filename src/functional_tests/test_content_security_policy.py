@@ -2,6 +2,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from functional_tests.base import FunctionalTest
+from functional_tests.list_page import ListPage
 
 
 class ContentSecurityPolicyTest(FunctionalTest):
@@ -19,6 +20,18 @@ class ContentSecurityPolicyTest(FunctionalTest):
         self.browser.get(self.ask_for_login_link(test_email))
         self.confirm_login()
         self.wait_to_be_logged_in(email=test_email)
+
+        # She starts a list of her own, and ticks off, edits and deletes items, which
+        # happens in place (htmx)
+        list_page = ListPage(self)
+        list_page.add_list_item("Buy wellies")
+        list_page.add_list_item("Buy a hat")
+        list_page.tick("Buy wellies")
+        self.wait_for(lambda: self.assertTrue(list_page.is_done("Buy wellies")))
+        list_page.start_editing("Buy a hat")
+        self.wait_for(lambda: self.browser.find_element(By.ID, "id_edit_text"))
+        list_page.delete("Buy wellies")
+        self.wait_for(lambda: self.assertEqual(len(list_page.get_table_rows()), 1))
 
         # She looks at her lists, and at a page that isn't there
         self.browser.find_element(By.LINK_TEXT, "My lists").click()

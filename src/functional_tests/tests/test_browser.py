@@ -31,3 +31,21 @@ class BrowserTest(TestCase):
         while (left := processes_mentioning(profile_dir)) and time.monotonic() < deadline:
             time.sleep(0.1)
         self.assertEqual(left, [], f"browser processes running {QUIT_DEADLINE} s after quit()")
+
+
+# A page whose script, if it runs, changes the heading.
+SCRIPTED_PAGE = "data:text/html,<h1 id='h'>static</h1><script>h.textContent='scripted'</script>"
+
+
+class JavaScriptSwitchTest(TestCase):
+    def heading_in(self, javascript: bool) -> str:
+        browser = make_browser(javascript=javascript)
+        self.addCleanup(browser.quit)
+        browser.get(SCRIPTED_PAGE)
+        return browser.find_element("id", "h").text
+
+    def test_pages_run_their_scripts_by_default(self):
+        self.assertEqual(self.heading_in(javascript=True), "scripted")
+
+    def test_a_browser_without_javascript_runs_none(self):
+        self.assertEqual(self.heading_in(javascript=False), "static")
