@@ -17,7 +17,7 @@ class MyListsPage:
         self.test.browser.find_element(By.LINK_TEXT, "My lists").click()
         self.test.wait_for(
             lambda: self.test.assertIn(
-                email, self.test.browser.find_element(By.CSS_SELECTOR, "h2").text
+                email, self.test.browser.find_element(By.TAG_NAME, "h1").text
             )
         )
         return self

@@ -20,7 +20,7 @@ class MyListsTest(FunctionalTest):
         # She sees her email is there in the page heading
         self.wait_for(
             lambda: self.assertIn(
-                "edith@example.com's lists", self.browser.find_element(By.CSS_SELECTOR, "h2").text
+                "edith@example.com", self.browser.find_element(By.CSS_SELECTOR, "h1").text
             )
         )
 

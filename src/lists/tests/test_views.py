@@ -165,7 +165,8 @@ class MyListsTest(TestCase):
         self.client.force_login(correct_user)
         response = self.client.get("/lists/users/a@b.com/")
         self.assertEqual(response.context["owner"], correct_user)
-        self.assertContains(response, "a@b.com's lists")
+        heading = 'My Lists <span class="d-block fs-4 text-break">a@b.com</span>'
+        self.assertContains(response, heading)
         self.assertContains(response, f'<a href="/lists/{mylist.key}/">Reticulate splines</a>')
 
     def test_owner_sees_their_lists_in_three_queries_however_many(self):
