@@ -1,7 +1,9 @@
 """Load test: concurrent visitors create lists and add items over real HTTP, then every item the
 server acknowledged is read back and must be there exactly once, with no 5xx on the way.
-Meanwhile an owner and a sharee, logged in by emailed link, both add to one private shared list,
-which a stranger must not see (404).
+Meanwhile an owner and a sharee, logged in by emailed link, both add to one private shared list
+and tick, edit and delete its items, some of them both at once: each item must end as the last
+acknowledged request left it (either person's, where both acted: last write wins), and a
+stranger must not see the list (404).
 
     python -m loadtest http://127.0.0.1:8000 [http://127.0.0.1:8001 …] --clients 8 --seconds 10
 

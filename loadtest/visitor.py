@@ -8,7 +8,17 @@ import urllib.parse
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
-ITEM_ROW = re.compile(r"<tr><td>\d+: (.*?)</td></tr>")
+# One row of a list's table, as src/lists/templatetags/list_rows.py's ROW makes it: the item's
+# id, whether it is done, and its (escaped) text after its number.
+ITEM_ROW = re.compile(
+    r'<tr id="id_item_(\d+)" class="item( item-done)?">.*?<td class="item-text">\d+: (.*?)</td>'
+)
+ROW_START = '<tr id="id_item_'
+# lists.forms.DUPLICATE_ITEM_ERROR, as the page shows it: the load test only speaks HTTP.
+DUPLICATE_ITEM_ERROR = "You've already got this in your list"
+
+ItemRow = tuple[int, str, bool]  # id, text, done
+
 LOGIN_LINK = re.compile(r"https?://\S+?(/accounts/login\?token=\S+)")
 
 
@@ -82,6 +92,26 @@ def login_link_path(email_body: str) -> str:
     return match.group(1)
 
 
+def rows_on(page: Response) -> list[ItemRow]:
+    """Each item row of a list page's table: its id, its text (unescaped), whether it is done."""
+    rows = [
+        (int(item_id), html.unescape(text), bool(done))
+        for item_id, done, text in ITEM_ROW.findall(page.body)
+    ]
+    if len(rows) != page.body.count(ROW_START):
+        # Rows not understood would read as lost items: say what to fix instead.
+        raise RuntimeError(
+            "the list page's rows are no longer what loadtest/visitor.py's ITEM_ROW expects: "
+            "update it to match src/lists/templatetags/list_rows.py's ROW"
+        )
+    return rows
+
+
 def items_on(page: Response) -> list[str]:
     """The item texts in a list page's table, unescaped."""
-    return [html.unescape(text) for text in ITEM_ROW.findall(page.body)]
+    return [text for _, text, _ in rows_on(page)]
+
+
+def says(page: Response, message: str) -> bool:
+    """Whether the page shows ``message`` (which it shows escaped)."""
+    return message in html.unescape(page.body)
