@@ -47,6 +47,19 @@ ensure_browser() {
         || install_apt_packages "${browser_packages[@]}"
 }
 
+ensure_npm_packages() {
+    # The front-end packages package-lock.json pins, in node_modules: the FTs run axe-core from
+    # there. npm comes from Debian; `npm ci` runs again whenever package-lock.json is newer.
+    local lockfile="$REPO_ROOT/package-lock.json" modules="$REPO_ROOT/node_modules"
+    command -v npm >/dev/null || install_apt_packages npm
+    if [ ! -d "$modules" ] || [ "$lockfile" -nt "$modules" ]; then
+        say "Installing the locked front-end packages (package-lock.json)"
+        (cd "$REPO_ROOT" && npm ci --no-audit --no-fund) \
+            || die "npm ci failed: fix what it says above, then run 'npm ci' in $REPO_ROOT."
+        touch "$modules"  # npm ci may keep its mtime; now it counts as newer than the lockfile
+    fi
+}
+
 ensure_apt_packages() {
     # ensure_apt_packages PACKAGE...: install those of these Debian packages that are missing.
     local missing

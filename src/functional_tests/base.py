@@ -1,4 +1,5 @@
 import functools
+import os
 import re
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from selenium.webdriver.remote.webelement import WebElement
 
 from accounts.views import LOGIN_EMAIL_SUBJECT
 from functional_tests import container_commands, mailbox
+from functional_tests.accessibility import axe_violations, describe_violations
 from functional_tests.browser import make_browser
 from functional_tests.fixtures import create_pre_authenticated_session, expire_login_links
 from functional_tests.live_server import PromptLiveServerThread
@@ -183,3 +185,28 @@ class FunctionalTest(StaticLiveServerTestCase):
         self.browser.add_cookie(
             {"name": settings.SESSION_COOKIE_NAME, "value": session_key, "path": "/"}
         )
+
+    def assert_accessible(self, where: str = "") -> None:
+        """Fail if axe-core finds anything wrong on the page the browser is on, listing each rule
+        broken, the elements that break it and axe's fix. ``where`` adds to the failure's title
+        (the page's name, the window's width)."""
+        violations = axe_violations(self.browser)
+        if violations:
+            self.fail(
+                f"axe-core found {len(violations)} kind(s) of accessibility problem on "
+                f"{self.browser.current_url} {where}\n{describe_violations(violations)}"
+            )
+
+    def save_screenshot_if_asked(self, name: str) -> None:
+        """With ``FT_SCREENSHOTS=1``, save the whole page as ``ft-artifacts/<name>.png``, for a
+        person to look at. The window is made as tall as the page for it, then put back."""
+        if os.environ.get("FT_SCREENSHOTS") != "1":
+            return
+        ARTIFACTS_DIR.mkdir(exist_ok=True)
+        size = self.browser.get_window_size()
+        page_height = self.browser.execute_script("return document.documentElement.scrollHeight")
+        self.browser.set_window_size(size["width"], max(size["height"], page_height))
+        try:
+            self.browser.get_screenshot_as_file(str(ARTIFACTS_DIR / f"{name}.png"))
+        finally:
+            self.browser.set_window_size(size["width"], size["height"])
