@@ -147,12 +147,15 @@ return [...document.querySelectorAll(
 """
 
 # Words of the main heading that a line break cuts in two ("To-" on one line, "Do" on the next).
+# What users typed (an email address, marked .text-break) may be longer than a phone is wide,
+# and is let wrap anywhere.
 HEADING_WORDS_CUT = """
 const heading = document.querySelector("h1");
 const cut = [];
 const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
 while (walker.nextNode()) {
   const node = walker.currentNode;
+  if (node.parentElement.closest(".text-break")) continue;
   for (const match of node.textContent.matchAll(/\\S+/g)) {
     const range = document.createRange();
     range.setStart(node, match.index);
