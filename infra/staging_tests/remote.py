@@ -6,29 +6,20 @@ import subprocess
 import urllib.parse
 import urllib.request
 
-from functional_tests.target import Pop3Account
-from infra.standin import config, credentials
+from functional_tests.ssh import ssh_command
+from infra.standin import config
 
 STAGING_URL = f"http://{config.STAGING_HOST}"
 PRODUCTION_URL = f"http://{config.PRODUCTION_HOST}"
 
 
-def ssh(host: str, remote_command: str) -> subprocess.CompletedProcess:
+def ssh(host: str, shell_command: str) -> subprocess.CompletedProcess:
+    """Run ``shell_command`` on a stand-in host as root; its exit status and output."""
     return subprocess.run(
-        ["ssh", "-o", "BatchMode=yes", f"root@{host}", remote_command],
+        ssh_command(f"{config.SSH_USER}@{host}", shell_command),
         capture_output=True,
         text=True,
         timeout=120,
-    )
-
-
-def test_mailbox() -> Pop3Account:
-    return Pop3Account(
-        host=config.MAIL_HOST,
-        port=config.POP3_PORT,
-        use_ssl=False,
-        user=config.TEST_MAILBOX,
-        password=credentials.mailbox_password(config.TEST_MAILBOX),
     )
 
 

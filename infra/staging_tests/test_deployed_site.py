@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 
 from accounts.views import CHECK_YOUR_EMAIL, LOGIN_EMAIL_SUBJECT
 from functional_tests.mailbox import wait_for_email
-from infra.staging_tests.remote import STAGING_URL, WebClient, ssh, test_mailbox
+from infra.staging_tests.remote import STAGING_URL, WebClient, ssh
 from infra.standin import config, deploy
+from infra.standin.mail_probe import stand_in_mailbox
 
 
 class DeployedSiteTest(unittest.TestCase):
@@ -69,7 +70,7 @@ class DeployedSiteTest(unittest.TestCase):
             "/accounts/send_login_email", {"email": recipient}
         )
         self.assertIn("Check your email", page, CHECK_YOUR_EMAIL)
-        message = wait_for_email(test_mailbox(), recipient, LOGIN_EMAIL_SUBJECT, sent_after)
+        message = wait_for_email(stand_in_mailbox(), recipient, LOGIN_EMAIL_SUBJECT, sent_after)
         body = message.get_body(preferencelist=("plain",)).get_content()
         self.assertRegex(body, rf"{re.escape(STAGING_URL)}/accounts/login\?token=")
 

@@ -9,9 +9,7 @@ import subprocess
 import sys
 import unittest
 
-from functional_tests import container_commands
-from functional_tests.container_commands import ProductionTargetRefused
-from functional_tests.target import test_server_from_environ
+from functional_tests.servers import ProductionTargetRefused, StagingServer
 from infra.staging_tests.remote import PRODUCTION_URL, WebClient, ssh
 from infra.standin import config
 
@@ -28,28 +26,26 @@ class ProductionGuardsTest(unittest.TestCase):
         page = WebClient(PRODUCTION_URL).get(self.precious_list)
         self.assertIn("1: Precious production data", page)
 
-    def production_target(self, **environ: str):
-        return test_server_from_environ(
-            {
-                "TEST_SERVER": config.PRODUCTION_HOST,
-                "TEST_SERVER_CONTAINER": PRODUCTION_CONTAINER,
-                **environ,
-            }
+    def production_target(self, **environ: str) -> StagingServer:
+        server = StagingServer(
+            config.PRODUCTION_HOST, {"TEST_SERVER_CONTAINER": PRODUCTION_CONTAINER, **environ}
         )
+        self.addCleanup(server.close)
+        return server
 
     def test_client_refuses_a_host_matching_the_production_pattern(self):
         server = self.production_target(FT_PRODUCTION_HOSTS=r"127\.0\.10\.2")
         with self.assertRaisesRegex(ProductionTargetRefused, "matches FT_PRODUCTION_HOSTS"):
-            container_commands.reset_database(server)
+            server.reset()
         with self.assertRaisesRegex(ProductionTargetRefused, "matches FT_PRODUCTION_HOSTS"):
-            container_commands.create_session_on_server(server, "mallory@example.com")
+            server.create_session("mallory@example.com")
 
     def test_client_refuses_when_the_server_says_it_is_not_staging(self):
         server = self.production_target()  # an operator who forgot FT_PRODUCTION_HOSTS
         with self.assertRaisesRegex(ProductionTargetRefused, "test fixtures are disabled"):
-            container_commands.reset_database(server)
+            server.reset()
         with self.assertRaisesRegex(ProductionTargetRefused, "test fixtures are disabled"):
-            container_commands.create_session_on_server(server, "mallory@example.com")
+            server.create_session("mallory@example.com")
 
     def test_server_refuses_even_when_the_client_checks_are_bypassed(self):
         for command in [
@@ -70,7 +66,7 @@ class ProductionGuardsTest(unittest.TestCase):
         result = ssh(
             config.PRODUCTION_HOST,
             f"docker exec {PRODUCTION_CONTAINER} python manage.py shell -c "
-            "'from functional_tests.fixtures import reset_database; reset_database()'",
+            "'from functional_tests.server_state import reset_database; reset_database()'",
         )
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("Test fixtures are disabled on this server", result.stderr)

@@ -8,6 +8,7 @@ import json
 import smtplib
 import subprocess
 import unittest
+from datetime import UTC, datetime
 
 from infra.standin import config, credentials, dovecot, engine, mail, mail_probe, sshd
 
@@ -48,8 +49,11 @@ class StandinIntegrationTest(unittest.TestCase):
 
     def test_authenticated_mail_to_a_plus_address_arrives_over_pop3(self) -> None:
         recipient = mail_probe.unique_test_address("test")
+        sent_after = datetime.now(UTC)
         mail_probe.send_test_mail(recipient, "Your login link for Superlists")
-        message = mail_probe.take_mail_for(recipient, timeout=15)
+        message = mail_probe.take_mail_for(
+            recipient, "Your login link for Superlists", sent_after, timeout=15
+        )
         self.assertEqual(message["Delivered-To"], recipient)
         self.assertEqual(message["To"], recipient)
         self.assertEqual(message["Subject"], "Your login link for Superlists")

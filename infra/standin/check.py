@@ -1,6 +1,9 @@
 """The last step of `up`: use the stand-in as the deploy and the functional tests will."""
 
 import smtplib
+from datetime import UTC, datetime
+
+from functional_tests.mailbox import NoSuchEmail
 
 from . import config, credentials, mail_probe
 from .commands import run
@@ -9,12 +12,13 @@ from .steps import StepFailed
 
 # Run inside a container from the base image, on the engine's default network, like the app.
 CONTAINER_SENDS_MAIL = """\
-import os, smtplib
+import datetime, email.utils, os, smtplib
 from email.message import EmailMessage
 message = EmailMessage()
 message["From"] = os.environ["EMAIL_HOST_USER"]
 message["To"] = os.environ["RECIPIENT"]
 message["Subject"] = "stand-in self-test from a container"
+message["Date"] = email.utils.format_datetime(datetime.datetime.now(datetime.UTC))
 message.set_content("sent from inside a container")
 with smtplib.SMTP(os.environ["EMAIL_HOST"], int(os.environ["EMAIL_PORT"]), timeout=10) as smtp:
     smtp.login(os.environ["EMAIL_HOST_USER"], os.environ["EMAIL_PASSWORD"])
@@ -42,15 +46,17 @@ def check_smtp_refuses_anonymous_senders() -> None:
 
 def check_mail_round_trip() -> None:
     recipient = mail_probe.unique_test_address("up-check")
+    sent_after = datetime.now(UTC)
     mail_probe.send_test_mail(recipient, "stand-in self-test")
     try:
-        mail_probe.take_mail_for(recipient)
-    except TimeoutError as error:
+        mail_probe.take_mail_for(recipient, "stand-in self-test", sent_after)
+    except NoSuchEmail as error:
         raise StepFailed(f"{error}: see {config.log_file('smtp')}") from None
 
 
 def check_smtp_from_container() -> None:
     recipient = mail_probe.unique_test_address("container-check")
+    sent_after = datetime.now(UTC)
     environment = {
         "EMAIL_HOST": config.EMAIL_HOST_FOR_CONTAINERS,
         "EMAIL_PORT": str(config.SMTP_PORT),
@@ -67,8 +73,8 @@ def check_smtp_from_container() -> None:
         f"{config.SMTP_PORT} (the bridge gateway {config.CONTAINER_GATEWAY})",
     )  # fmt: skip
     try:
-        mail_probe.take_mail_for(recipient)
-    except TimeoutError as error:
+        mail_probe.take_mail_for(recipient, "stand-in self-test from a container", sent_after)
+    except NoSuchEmail as error:
         raise StepFailed(f"{error}: see {config.log_file('smtp')}") from None
 
 

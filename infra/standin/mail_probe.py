@@ -1,12 +1,13 @@
-"""Send a test mail as the app would, and read it back as the functional tests will (POP3)."""
+"""Send a test mail as the app would, and read it back as the functional tests do: with their
+own POP3 reader (functional_tests.mailbox)."""
 
-import email
 import email.message
-import email.policy
-import poplib
+import email.utils
 import secrets
 import smtplib
-import time
+from datetime import UTC, datetime
+
+from functional_tests.mailbox import Pop3Account, wait_for_email
 
 from . import config, credentials
 
@@ -16,37 +17,34 @@ def unique_test_address(purpose: str) -> str:
     return f"{config.TEST_MAILBOX}+{purpose}-{secrets.token_hex(4)}@{config.MAIL_DOMAIN}"
 
 
+def stand_in_mailbox() -> Pop3Account:
+    """The test mailbox on the stand-in's POP3 server, where the FTs read their emails."""
+    return Pop3Account(
+        host=config.MAIL_HOST,
+        port=config.POP3_PORT,
+        use_ssl=False,
+        user=config.TEST_MAILBOX,
+        password=credentials.mailbox_password(config.TEST_MAILBOX),
+    )
+
+
 def send_test_mail(recipient: str, subject: str, host: str = config.MAIL_HOST) -> None:
     message = email.message.EmailMessage()
     message["From"] = config.SENDER_ACCOUNT
     message["To"] = recipient
     message["Subject"] = subject
+    message["Date"] = email.utils.format_datetime(datetime.now(UTC))
     message.set_content("Sent by the superlists stand-in's self-test.\n")
     with smtplib.SMTP(host, config.SMTP_PORT, timeout=10) as smtp:
         smtp.login(config.SENDER_ACCOUNT, credentials.sender_password())
         smtp.send_message(message)
 
 
-def take_mail_for(recipient: str, timeout: float = 15.0) -> email.message.EmailMessage:
-    """Wait for a mail delivered to exactly `recipient`, delete it from the mailbox, return it.
+def take_mail_for(
+    recipient: str, subject: str, sent_after: datetime, timeout: float = 15.0
+) -> email.message.EmailMessage:
+    """Wait for the mail to exactly ``recipient`` with ``subject``, delete it, return it.
 
-    Raises TimeoutError if none arrives within `timeout` seconds.
+    Raises functional_tests.mailbox.NoSuchEmail if none arrives within ``timeout`` seconds.
     """
-    deadline = time.monotonic() + timeout
-    while True:
-        pop3 = poplib.POP3(config.MAIL_HOST, config.POP3_PORT, timeout=10)
-        try:
-            pop3.user(config.TEST_MAILBOX)
-            pop3.pass_(credentials.mailbox_password(config.TEST_MAILBOX))
-            count, _ = pop3.stat()
-            for number in range(1, count + 1):
-                _, lines, _ = pop3.retr(number)
-                message = email.message_from_bytes(b"\r\n".join(lines), policy=email.policy.default)
-                if message["Delivered-To"] == recipient:
-                    pop3.dele(number)
-                    return message  # type: ignore[return-value]
-        finally:
-            pop3.quit()
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"no mail for {recipient} within {timeout} s")
-        time.sleep(0.2)
+    return wait_for_email(stand_in_mailbox(), recipient, subject, sent_after, timeout)

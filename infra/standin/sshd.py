@@ -8,6 +8,8 @@ operator's ~/.ssh/config gets a marked block (see ssh_client_config) so that pla
 import socket
 from pathlib import Path
 
+from functional_tests.ssh import ssh_command
+
 from . import config, daemons, footprint, ssh_client_config
 from .commands import run, succeeds
 from .steps import say
@@ -102,8 +104,9 @@ def start() -> str:
 
 
 def ssh(host: str, *command: str) -> list[str]:
-    """The argv that runs `command` on a stand-in host exactly as the operator would."""
-    return ["ssh", "-o", "BatchMode=yes", f"{config.SSH_USER}@{host}", *command]
+    """The argv that runs `command` on a stand-in host exactly as the operator would (its words
+    joined with spaces, as ssh itself joins them for the remote shell)."""
+    return ssh_command(f"{config.SSH_USER}@{host}", " ".join(command))
 
 
 def host_answers_docker(host: str) -> bool:

@@ -9,8 +9,6 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from django.core import mail
-from django.core.cache import cache
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -18,12 +16,10 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 
 from accounts.views import LOGIN_EMAIL_SUBJECT
-from functional_tests import container_commands, mailbox
 from functional_tests.accessibility import axe_violations, describe_violations
 from functional_tests.browser import make_browser
-from functional_tests.fixtures import create_pre_authenticated_session, expire_login_links
 from functional_tests.live_server import PromptLiveServerThread
-from functional_tests.target import test_server_from_environ
+from functional_tests.servers import Server, server_for
 
 MAX_WAIT = 5
 POLL_INTERVAL = 0.1
@@ -56,14 +52,18 @@ class FunctionalTest(StaticLiveServerTestCase):
     server_thread_class = PromptLiveServerThread
     javascript = True  # False: every browser the test opens has JavaScript turned off
 
+    server: Server  # the local live server, or the staging server TEST_SERVER names
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        cls.server = server_for(cls.live_server_url)
+        cls.addClassCleanup(cls.server.close)
+
     def setUp(self) -> None:
         self.started_at = datetime.now(UTC)
-        self.test_server = test_server_from_environ()
-        if self.test_server:
-            self.live_server_url = self.test_server.url
-            container_commands.reset_database(self.test_server)
-        else:
-            cache.clear()  # the live server's login-email counts, from earlier tests
+        self.live_server_url = self.server.url
+        self.server.reset()
         self.open_another_browser()
 
     def open_another_browser(self) -> WebDriver:
@@ -152,34 +152,18 @@ class FunctionalTest(StaticLiveServerTestCase):
 
     def email_address_for(self, name: str) -> str:
         """Locally any address will do; on a server, a new one in the real test mailbox."""
-        if self.test_server:
-            return self.test_server.unique_email_address(name)
-        return f"{name}@example.com"
+        return self.server.email_address(name)
 
     def wait_for_email_body(self, recipient: str, subject: str) -> str:
         """The body of the email just sent to ``recipient`` with ``subject``."""
-        if not self.test_server:
-            email = mail.outbox.pop()
-            self.assertIn(recipient, email.to)
-            self.assertEqual(email.subject, subject)
-            return email.body
-        message = mailbox.wait_for_email(
-            self.test_server.pop3, recipient, subject, sent_after=self.started_at
-        )
-        return message.get_body(preferencelist=("plain",)).get_content()
+        return self.server.email_body(recipient, subject, sent_after=self.started_at)
 
     def expire_login_links(self, email: str) -> None:
         """Make the login links already sent to ``email`` too old to work, on the server."""
-        if self.test_server:
-            container_commands.expire_login_links_on_server(self.test_server, email)
-        else:
-            expire_login_links(email)
+        self.server.expire_login_links(email)
 
     def create_pre_authenticated_session(self, email: str) -> None:
-        if self.test_server:
-            session_key = container_commands.create_session_on_server(self.test_server, email)
-        else:
-            session_key = create_pre_authenticated_session(email)
+        session_key = self.server.create_session(email)
         # A cookie can only be set for the domain the browser is on; 404 pages load the quickest.
         self.browser.get(self.live_server_url + "/404_no_such_url/")
         self.browser.add_cookie(

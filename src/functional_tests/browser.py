@@ -13,6 +13,8 @@ import shutil
 
 from selenium import webdriver
 
+from superlists.environment import env_flag
+
 CHROMEDRIVER = "/usr/bin/chromedriver"
 CHROMIUM = "/usr/bin/chromium"
 # The binary itself: /usr/bin/chromium-headless-shell is a script that runs it without exec, so
@@ -37,7 +39,7 @@ CHROMIUM_ARGUMENTS = [
 
 
 def headless() -> bool:
-    return os.environ.get("FT_HEADLESS", "1") != "0"
+    return env_flag("FT_HEADLESS", default=True)
 
 
 def make_browser(javascript: bool = True) -> webdriver.Remote:

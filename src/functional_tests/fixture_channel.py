@@ -12,9 +12,7 @@ import subprocess
 import tempfile
 import threading
 
-
-class RemoteCommandFailed(Exception):
-    pass
+from functional_tests.ssh import RemoteCommandFailed
 
 
 class FixtureChannel:

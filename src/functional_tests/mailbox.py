@@ -10,13 +10,25 @@ import email.policy
 import email.utils
 import poplib
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
-from functional_tests.target import Pop3Account
-
 POLL_INTERVAL = 0.2
 CLOCK_SKEW = timedelta(seconds=5)
+
+
+class NoSuchEmail(AssertionError):
+    pass
+
+
+@dataclass(frozen=True)
+class Pop3Account:
+    host: str
+    port: int
+    use_ssl: bool
+    user: str
+    password: str
 
 
 def wait_for_email(
@@ -28,7 +40,7 @@ def wait_for_email(
         if message is not None:
             return message
         if time.monotonic() > deadline:
-            raise AssertionError(
+            raise NoSuchEmail(
                 f"No email to {recipient} with subject {subject!r} sent after "
                 f"{sent_after:%H:%M:%S} arrived in {account.user}@{account.host} within "
                 f"{timeout} s. The mailbox holds {len(seen)} other message(s):\n" + "\n".join(seen)

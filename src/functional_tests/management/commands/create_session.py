@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from functional_tests.fixtures import FixturesDisabled, create_pre_authenticated_session
+from functional_tests.server_state import FixturesDisabled, create_pre_authenticated_session
 
 
 class Command(BaseCommand):

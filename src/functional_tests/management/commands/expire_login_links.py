@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from functional_tests.fixtures import FixturesDisabled, expire_login_links
+from functional_tests.server_state import FixturesDisabled, expire_login_links
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from functional_tests.fixtures import FixturesDisabled, reset_database
+from functional_tests.server_state import FixturesDisabled, reset_database
 
 
 class Command(BaseCommand):

@@ -1,16 +1,38 @@
+import inspect
 import json
 import sys
-from io import StringIO
+from collections.abc import Callable
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
-from functional_tests.fixtures import FixturesDisabled, ensure_fixtures_enabled
+from functional_tests.server_state import (
+    FixturesDisabled,
+    create_pre_authenticated_session,
+    ensure_fixtures_enabled,
+    expire_login_links,
+    reset_database,
+)
 from superlists.management.commands.server_info import server_info
 
-FIXTURE_COMMANDS = ("create_session", "expire_login_links", "reset_database")
+
+def _reset_database() -> str:
+    reset_database()
+    return "database reset"
+
+
+def _expire_login_links(email: str) -> str:
+    return f"{expire_login_links(email)} login link(s) expired"
+
+
+# What the FTs may ask for, by the names of the management commands that do the same: each a
+# plain function of server_state, answering with what the command would print.
+FIXTURE_COMMANDS: dict[str, Callable[..., str]] = {
+    "create_session": create_pre_authenticated_session,
+    "expire_login_links": _expire_login_links,
+    "reset_database": _reset_database,
+}
 
 
 def run_fixture_command(request_line: str) -> dict[str, Any]:
@@ -24,13 +46,17 @@ def run_fixture_command(request_line: str) -> dict[str, Any]:
     name, *arguments = request
     if name not in FIXTURE_COMMANDS:
         return {"ok": False, "error": f"{name!r} is not one of {', '.join(FIXTURE_COMMANDS)}"}
-    close_old_connections()  # as Django does before each request: a server restart, a timeout
-    output = StringIO()
+    fixture = FIXTURE_COMMANDS[name]
     try:
-        call_command(name, *arguments, stdout=output)
-    except CommandError as error:
-        return {"ok": False, "error": str(error)}
-    return {"ok": True, "output": output.getvalue().strip()}
+        inspect.signature(fixture).bind(*arguments)
+    except TypeError as wrong_arguments:
+        return {"ok": False, "error": f"{name}: {wrong_arguments}"}
+    close_old_connections()  # as Django does before each request: a server restart, a timeout
+    try:
+        output = fixture(*arguments)
+    except FixturesDisabled as refusal:
+        return {"ok": False, "error": str(refusal)}
+    return {"ok": True, "output": output}
 
 
 class Command(BaseCommand):

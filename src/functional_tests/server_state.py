@@ -1,9 +1,11 @@
-"""Server-side fixtures for the functional tests: pre-authenticated sessions, database resets,
-and login links made to have expired.
+"""The state the functional tests put a server in: a pre-authenticated session, an empty
+database, login links made to have expired.
 
-They run locally (called directly) or on a staging server (as the management commands
-``create_session``, ``reset_database`` and ``expire_login_links``). All refuse to run unless the
-server's own settings enable test fixtures, which production's never do.
+Plain functions, run in the server's own process: the test's live server calls them directly;
+on a staging server, `manage.py serve_fixture_commands` calls them for the FTs (and the
+management commands ``create_session``, ``reset_database`` and ``expire_login_links`` for a
+person). All refuse to run unless the server's own settings enable test fixtures, which
+production's never do.
 """
 
 from datetime import timedelta

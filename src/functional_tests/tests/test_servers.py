@@ -3,12 +3,19 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from unittest import mock
 
+from django.core import mail
+from django.core.mail import send_mail
 from django.test import SimpleTestCase
 
-from functional_tests import container_commands
-from functional_tests.container_commands import ProductionTargetRefused, RemoteCommandFailed
 from functional_tests.mailbox import matches
-from functional_tests.target import MissingSetting, test_server_from_environ
+from functional_tests.servers import (
+    LocalServer,
+    MissingSetting,
+    ProductionTargetRefused,
+    StagingServer,
+    server_for,
+)
+from functional_tests.ssh import RemoteCommandFailed
 
 STAGING_ENV = {
     "TEST_SERVER": "staging.example.com",
@@ -17,12 +24,20 @@ STAGING_ENV = {
 }
 
 
-class TestServerTest(SimpleTestCase):
+def staging(environ: dict[str, str]) -> StagingServer:
+    server = server_for("http://localhost:8081", environ)
+    assert isinstance(server, StagingServer)
+    return server
+
+
+class ServerForTest(SimpleTestCase):
     def test_no_test_server_means_the_local_live_server(self):
-        self.assertIsNone(test_server_from_environ({}))
+        server = server_for("http://localhost:8081", {})
+        self.assertIsInstance(server, LocalServer)
+        self.assertEqual(server.url, "http://localhost:8081")
 
     def test_url_host_and_defaults(self):
-        server = test_server_from_environ({"TEST_SERVER": "127.0.10.1:8080"})
+        server = staging({"TEST_SERVER": "127.0.10.1:8080"})
         self.assertEqual(server.url, "http://127.0.10.1:8080")
         self.assertEqual(server.host, "127.0.10.1")
         self.assertEqual(server.ssh_destination, "root@127.0.10.1")
@@ -36,29 +51,47 @@ class TestServerTest(SimpleTestCase):
             ("superlists.example.com.staging.test", False),
         ]:
             with self.subTest(host=host):
-                server = test_server_from_environ({**STAGING_ENV, "TEST_SERVER": host})
+                server = staging({**STAGING_ENV, "TEST_SERVER": host})
                 self.assertEqual(server.is_production(), is_production)
 
     def test_every_address_is_new_and_tagged_with_the_run(self):
-        server = test_server_from_environ(STAGING_ENV)
-        first = server.unique_email_address("edith")
-        second = server.unique_email_address("edith")
+        server = staging(STAGING_ENV)
+        first = server.email_address("edith")
+        second = server.email_address("edith")
         self.assertNotEqual(first, second)
         self.assertRegex(first, r"^tester\+edith-[0-9a-f]{8}-\d+@mail\.example\.com$")
 
     def test_missing_mailbox_setting_is_named(self):
-        server = test_server_from_environ({"TEST_SERVER": "staging.example.com"})
+        server = staging({"TEST_SERVER": "staging.example.com"})
         with self.assertRaisesRegex(MissingSetting, "FT_POP3_HOST"):
             server.pop3  # noqa: B018
 
+    def test_pop3_ssl_is_a_yes_or_no_in_any_case(self):
+        mailbox = {"FT_POP3_HOST": "mail.test", "FT_POP3_USER": "u", "FT_POP3_PASSWORD": "p"}
+        for value, use_ssl, port in [("False", False, 110), ("off", False, 110), ("", False, 110),
+                                     ("YES", True, 995), ("1", True, 995)]:  # fmt: skip
+            with self.subTest(value=value):
+                server = staging({**STAGING_ENV, **mailbox, "FT_POP3_SSL": value})
+                self.assertEqual((server.pop3.use_ssl, server.pop3.port), (use_ssl, port))
+
+
+class LocalServerTest(SimpleTestCase):
+    def test_takes_the_matching_email_from_the_outbox(self):
+        send_mail("Other", "other body", "noreply@example.com", ["edith@example.com"])
+        send_mail("Hello", "the body", "noreply@example.com", ["edith@example.com"])
+        server = LocalServer("http://localhost:8081")
+        body = server.email_body("edith@example.com", "Hello", sent_after=datetime.now(UTC))
+        self.assertEqual(body, "the body")
+        self.assertEqual([m.subject for m in mail.outbox], ["Other"])
+
+    def test_addresses_are_plain(self):
+        self.assertEqual(LocalServer("http://x").email_address("edith"), "edith@example.com")
+
 
 class GuardTest(SimpleTestCase):
-    def setUp(self):
-        container_commands._confirmed_staging.clear()
-
-    def server_saying(self, info: dict, host: str = "staging.example.com"):
-        server = test_server_from_environ({**STAGING_ENV, "TEST_SERVER": host})
-        patcher = mock.patch.object(container_commands, "server_info", return_value=info)
+    def server_saying(self, info: dict, host: str = "staging.example.com") -> StagingServer:
+        server = staging({**STAGING_ENV, "TEST_SERVER": host})
+        patcher = mock.patch.object(server, "server_info", return_value=info)
         patcher.start()
         self.addCleanup(patcher.stop)
         return server
@@ -67,65 +100,69 @@ class GuardTest(SimpleTestCase):
         server = self.server_saying(
             {"test_fixtures": True, "allowed_hosts": ["staging.example.com"]}
         )
-        container_commands.ensure_not_production(server)  # does not raise
+        server.ensure_staging()  # does not raise
 
     def test_host_matching_the_production_pattern_is_refused_before_asking_it(self):
         server = self.server_saying({"test_fixtures": True}, host="superlists.example.com")
         with self.assertRaisesRegex(ProductionTargetRefused, "matches FT_PRODUCTION_HOSTS"):
-            container_commands.ensure_not_production(server)
-        container_commands.server_info.assert_not_called()
+            server.ensure_staging()
+        server.server_info.assert_not_called()
 
     def test_server_without_fixtures_is_refused(self):
         server = self.server_saying(
             {"test_fixtures": False, "allowed_hosts": ["staging.example.com"]}
         )
         with self.assertRaisesRegex(ProductionTargetRefused, "fixtures are disabled"):
-            container_commands.ensure_not_production(server)
+            server.ensure_staging()
 
     def test_container_serving_another_host_is_refused(self):
         server = self.server_saying({"test_fixtures": True, "allowed_hosts": ["other.example"]})
         with self.assertRaisesRegex(ProductionTargetRefused, "not staging.example.com"):
-            container_commands.ensure_not_production(server)
+            server.ensure_staging()
 
-    def test_a_server_is_asked_once_per_run(self):
+    def test_a_server_is_asked_once(self):
         server = self.server_saying(
             {"test_fixtures": True, "allowed_hosts": ["staging.example.com"]}
         )
-        container_commands.ensure_not_production(server)
-        container_commands.ensure_not_production(server)
-        container_commands.server_info.assert_called_once()
+        server.ensure_staging()
+        server.ensure_staging()
+        server.server_info.assert_called_once()
 
     def test_reset_is_not_run_on_a_refused_server(self):
         server = self.server_saying({"test_fixtures": False, "allowed_hosts": []})
         with (
-            mock.patch.object(container_commands, "_run_fixture_command") as run_fixture_command,
+            mock.patch.object(server, "_fixture_channel") as fixture_channel,
             self.assertRaises(ProductionTargetRefused),
         ):
-            container_commands.reset_database(server)
-        run_fixture_command.assert_not_called()
+            server.reset()
+        fixture_channel.assert_not_called()
 
 
 class ServerInfoTest(SimpleTestCase):
-    server = test_server_from_environ({**STAGING_ENV, "TEST_SERVER": "staging.example.com"})
+    def setUp(self):
+        self.server = staging({**STAGING_ENV, "TEST_SERVER": "staging.example.com"})
 
     def test_comes_from_the_fixture_channels_greeting(self):
         channel = mock.Mock(server_info={"test_fixtures": True})
         with (
-            mock.patch.object(container_commands, "_channel_for", return_value=channel),
-            mock.patch.object(container_commands, "_manage") as manage,
+            mock.patch.object(self.server, "_fixture_channel", return_value=channel),
+            mock.patch("functional_tests.servers.run_over_ssh") as run_over_ssh,
         ):
-            self.assertEqual(container_commands.server_info(self.server), {"test_fixtures": True})
-        manage.assert_not_called()
+            self.assertEqual(self.server.server_info(), {"test_fixtures": True})
+        run_over_ssh.assert_not_called()
 
     def test_where_no_channel_starts_the_server_info_command_answers(self):
         refused = RemoteCommandFailed("Unknown command: 'serve_fixture_commands'")
         with (
-            mock.patch.object(container_commands, "_channel_for", side_effect=refused),
-            mock.patch.object(
-                container_commands, "_manage", return_value='{"test_fixtures": false}'
-            ),
+            mock.patch.object(self.server, "_fixture_channel", side_effect=refused),
+            mock.patch(
+                "functional_tests.servers.run_over_ssh", return_value='{"test_fixtures": false}'
+            ) as run_over_ssh,
         ):
-            self.assertEqual(container_commands.server_info(self.server), {"test_fixtures": 0})
+            self.assertEqual(self.server.server_info(), {"test_fixtures": 0})
+        destination, command = run_over_ssh.call_args.args
+        self.assertEqual(destination, "root@staging.example.com")
+        self.assertEqual(command, "docker exec superlists python manage.py server_info")
 
 
 class MailMatchingTest(SimpleTestCase):

@@ -1,0 +1,249 @@
+"""Which server the functional tests talk to, chosen once per test class by ``server_for``:
+
+- ``LocalServer``: the test's own live server (``StaticLiveServerTestCase``), in this process;
+- ``StagingServer``: a deployed server, when ``TEST_SERVER`` is set. Its state is set over SSH,
+  through one ``manage.py serve_fixture_commands`` in its container (a ``FixtureChannel``), and
+  its emails are read from a real mailbox over POP3.
+
+Both have the same operations: ``url``, ``reset()``, ``create_session(email)``,
+``expire_login_links(email)``, ``email_address(name)``, ``email_body(recipient, subject,
+sent_after)`` and ``close()``. A test never asks which one it has.
+
+Every environment variable the FTs read about a server is read here:
+
+``TEST_SERVER``            host or host:port of the server under test; unset: the local live server
+``TEST_SERVER_SSH``        SSH destination of that server's host (default ``root@<host>``)
+``TEST_SERVER_CONTAINER``  name of the app's container there (default ``superlists``)
+``FT_PRODUCTION_HOSTS``    regular expression for hosts the FTs must never touch, matched against
+                           the whole host (``example\\.com`` does not match ``example.com.evil``)
+``FT_EMAIL_ADDRESS``       the mailbox emails go to; each test sends to its own ``+tag`` of it
+``FT_POP3_HOST``, ``FT_POP3_PORT`` (110, or 995 with SSL), ``FT_POP3_SSL`` (yes/no),
+``FT_POP3_USER``, ``FT_POP3_PASSWORD``: how to read that mailbox
+"""
+
+import itertools
+import json
+import os
+import re
+import secrets
+import shlex
+import time
+from collections.abc import Mapping
+from datetime import datetime
+from functools import cached_property
+from typing import Any, Protocol
+
+from django.core import mail
+from django.core.cache import cache
+
+from functional_tests import server_state
+from functional_tests.fixture_channel import FixtureChannel
+from functional_tests.mailbox import Pop3Account, wait_for_email
+from functional_tests.ssh import SSH_TIMEOUT, RemoteCommandFailed, run_over_ssh, ssh_command
+from superlists.environment import env_flag
+
+EMAIL_TIMEOUT = 30  # seconds
+
+
+class Server(Protocol):
+    url: str
+
+    def reset(self) -> None: ...
+    def create_session(self, email: str) -> str: ...
+    def expire_login_links(self, email: str) -> None: ...
+    def email_address(self, name: str) -> str: ...
+    def email_body(self, recipient: str, subject: str, sent_after: datetime) -> str: ...
+    def close(self) -> None: ...
+
+
+def server_for(live_server_url: str, environ: Mapping[str, str] = os.environ) -> Server:
+    address = environ.get("TEST_SERVER")
+    if address:
+        return StagingServer(address, environ)
+    return LocalServer(live_server_url)
+
+
+class LocalServer:
+    """The test's own live server: its state is set by calling ``server_state`` directly, and
+    its emails land in Django's test outbox."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def reset(self) -> None:
+        # The test case empties the database; the cache keeps the login-email counts.
+        cache.clear()
+
+    def create_session(self, email: str) -> str:
+        return server_state.create_pre_authenticated_session(email)
+
+    def expire_login_links(self, email: str) -> None:
+        server_state.expire_login_links(email)
+
+    def email_address(self, name: str) -> str:
+        return f"{name}@example.com"
+
+    def email_body(self, recipient: str, subject: str, sent_after: datetime) -> str:
+        """The body of the email to ``recipient`` with ``subject``, taken from the outbox."""
+        deadline = time.monotonic() + EMAIL_TIMEOUT
+        while True:
+            for message in mail.outbox:
+                if recipient in message.to and message.subject == subject:
+                    mail.outbox.remove(message)
+                    return str(message.body)
+            if time.monotonic() > deadline:
+                seen = [f"to {m.to}, {m.subject!r}" for m in mail.outbox]
+                raise AssertionError(f"No email to {recipient} with subject {subject!r}: {seen}")
+            time.sleep(0.05)
+
+    def close(self) -> None:
+        pass
+
+
+class MissingSetting(Exception):
+    pass
+
+
+class ProductionTargetRefused(Exception):
+    pass
+
+
+# Unique to this test run, so no email from an earlier run can ever match.
+RUN_ID = secrets.token_hex(4)
+_address_numbers = itertools.count(1)
+
+
+class StagingServer:
+    """A deployed server the FTs may reset and log people in on, which it proves first.
+
+    Before anything that changes its data, two checks: its host must not match
+    FT_PRODUCTION_HOSTS, and the server itself must say that it allows test fixtures and serves
+    that host. The server's own fixture functions refuse too (``server_state``).
+    """
+
+    def __init__(self, address: str, environ: Mapping[str, str]) -> None:
+        self.address = address
+        self.environ = dict(environ)
+        self._channel: FixtureChannel | None = None
+        self._confirmed_staging = False
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.address}"
+
+    @property
+    def host(self) -> str:
+        return self.address.rsplit(":", 1)[0] if self.address.count(":") == 1 else self.address
+
+    @property
+    def ssh_destination(self) -> str:
+        return self.environ.get("TEST_SERVER_SSH") or f"root@{self.host}"
+
+    @property
+    def container(self) -> str:
+        return self.environ.get("TEST_SERVER_CONTAINER") or "superlists"
+
+    @cached_property
+    def production_hosts(self) -> re.Pattern[str] | None:
+        pattern = self.environ.get("FT_PRODUCTION_HOSTS")
+        return re.compile(pattern, re.IGNORECASE) if pattern else None
+
+    def is_production(self) -> bool:
+        return bool(self.production_hosts and self.production_hosts.fullmatch(self.host))
+
+    @cached_property
+    def pop3(self) -> Pop3Account:
+        use_ssl = env_flag("FT_POP3_SSL", default=False, environ=self.environ)
+        return Pop3Account(
+            host=self._require("FT_POP3_HOST"),
+            port=int(self.environ.get("FT_POP3_PORT") or (995 if use_ssl else 110)),
+            use_ssl=use_ssl,
+            user=self._require("FT_POP3_USER"),
+            password=self._require("FT_POP3_PASSWORD"),
+        )
+
+    def reset(self) -> None:
+        self._run_fixture("reset_database")
+
+    def create_session(self, email: str) -> str:
+        return self._run_fixture("create_session", email)
+
+    def expire_login_links(self, email: str) -> None:
+        self._run_fixture("expire_login_links", email)
+
+    def email_address(self, name: str) -> str:
+        """A new address in the test mailbox for each call: ``user+NAME-RUNID-N@domain``."""
+        user, _, domain = self._require("FT_EMAIL_ADDRESS").partition("@")
+        return f"{user}+{name}-{RUN_ID}-{next(_address_numbers)}@{domain}"
+
+    def email_body(self, recipient: str, subject: str, sent_after: datetime) -> str:
+        message = wait_for_email(self.pop3, recipient, subject, sent_after, EMAIL_TIMEOUT)
+        return str(message.get_body(preferencelist=("plain",)).get_content())
+
+    def server_info(self) -> dict[str, Any]:
+        """What the server says it is: in its fixture channel's greeting, or, where that cannot
+        start (production has no fixture commands), from `manage.py server_info`."""
+        try:
+            return self._fixture_channel().server_info
+        except RemoteCommandFailed:
+            return dict(json.loads(run_over_ssh(self.ssh_destination, self._manage("server_info"))))
+
+    def ensure_staging(self) -> None:
+        if self.is_production():
+            assert self.production_hosts is not None
+            raise ProductionTargetRefused(
+                f"Refusing to touch {self.host}: it matches FT_PRODUCTION_HOSTS "
+                f"({self.production_hosts.pattern})."
+            )
+        if self._confirmed_staging:
+            return
+        info = self.server_info()
+        if info.get("test_fixtures") is not True:
+            raise ProductionTargetRefused(
+                f"Refusing to touch {self.host}: the container {self.container!r} there says "
+                f"test fixtures are disabled, so it is not a staging server ({info})."
+            )
+        if self.host not in info.get("allowed_hosts", []):
+            raise ProductionTargetRefused(
+                f"Refusing to touch {self.host}: the container {self.container!r} reached "
+                f"through {self.ssh_destination} serves {info.get('allowed_hosts')}, "
+                f"not {self.host}."
+            )
+        self._confirmed_staging = True
+
+    def close(self) -> None:
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+
+    def _run_fixture(self, *arguments: str) -> str:
+        self.ensure_staging()
+        return self._fixture_channel().run(*arguments)
+
+    def _fixture_channel(self) -> FixtureChannel:
+        """`manage.py serve_fixture_commands` in the container, reached over SSH once for all
+        of a test class's tests, so that Django starts there once rather than for every test
+        (0.6 s each time). It is asked nothing before its greeting has been checked."""
+        if self._channel is not None and self._channel.is_running():
+            return self._channel
+        self.close()  # ended (a redeploy replaced the container): start anew
+        where = f"the container {self.container!r} on {self.ssh_destination}"
+        command = ssh_command(
+            self.ssh_destination, self._manage("serve_fixture_commands", interactive=True)
+        )
+        self._channel = FixtureChannel(command, where, timeout=SSH_TIMEOUT)
+        return self._channel
+
+    def _manage(self, *arguments: str, interactive: bool = False) -> str:
+        docker_exec = ["docker", "exec", "--interactive"] if interactive else ["docker", "exec"]
+        return shlex.join([*docker_exec, self.container, "python", "manage.py", *arguments])
+
+    def _require(self, name: str) -> str:
+        value = self.environ.get(name)
+        if not value:
+            raise MissingSetting(
+                f"TEST_SERVER={self.address} needs {name} to be set "
+                "(see src/functional_tests/servers.py; the stand-in host's values are printed "
+                "by `python -m infra.standin env`)."
+            )
+        return value
