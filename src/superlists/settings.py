@@ -124,13 +124,16 @@ INSTALLED_APPS = [
 if ENABLE_TEST_FIXTURES:
     INSTALLED_APPS.append("functional_tests")
 
+# django-csp's middleware with its policy built once, and a new visitor's CSRF secret made in one
+# read of the CSPRNG for Django's CSRF middleware: superlists.middleware says why and how.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "superlists.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "superlists.middleware.NewVisitorCsrfSecretMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -240,10 +243,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static"
 if PRODUCTION:
-    # Hashed names, gzip/brotli copies and far-future cache headers, served by whitenoise.
+    # Hashed names, gzip/brotli copies and far-future cache headers, served by whitenoise; each
+    # {% static %} URL is worked out once (superlists.storage).
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "superlists.storage.RememberingStaticFilesStorage"},
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
