@@ -38,6 +38,7 @@ EXPOSE 8888
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:8888/', headers={'Host': os.environ['DJANGO_ALLOWED_HOST'].split(',')[0], 'X-Forwarded-Proto': 'https'}), timeout=4)"]
 
-# No control socket: nothing uses it, and the non-root user has no home to put it in.
-CMD ["gunicorn", "--bind", ":8888", "--workers", "2", "--access-logfile", "-", "--no-control-socket", \
-     "superlists.wsgi:application"]
+# gunicorn's settings (port, workers, access log) are in gunicorn.conf.py, which the benchmark
+# and the load test serve with too.
+COPY gunicorn.conf.py /etc/gunicorn.conf.py
+CMD ["gunicorn", "-c", "/etc/gunicorn.conf.py", "superlists.wsgi:application"]

@@ -14,15 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from bench import config
+from bench.child_process import run_django_module
 from bench.gunicorn_server import RunningServer
 from bench.http_benchmark import LoadOptions, measure_http
 from bench.machine import describe_machine, load_average
 from bench.profiling import find_py_spy, profile_under_load
 from bench.report import full_report
 from bench.staging import measure_staging
+from bench.suite_timing import time_local_suites
 from bench.targets import check_targets
-from bench.test_suites import time_local_suites
-from bench.throwaway_site import Site, run_django_module, throwaway_site
+from bench.throwaway_site import Site, throwaway_site
+from bench.wrk import ensure_wrk
 
 SECTIONS = ("http", "queries", "tests", "staging")
 
@@ -43,11 +45,6 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="smoke run: 1 s loads, no test suites")
     parser.add_argument("--duration", type=float, help="seconds of load per page (default 5)")
     parser.add_argument("--connections", type=int, default=config.DEFAULT_CONNECTIONS)
-    parser.add_argument(
-        "--python-load",
-        action="store_true",
-        help="use the Python load generator even if wrk is here",
-    )
     parser.add_argument("--profile", action="store_true", help="py-spy the list page under load")
     parser.add_argument("--py-spy", help="path of py-spy (default: on PATH or next to python)")
     return parser.parse_args(argv)
@@ -62,17 +59,14 @@ def chosen_sections(arguments: argparse.Namespace) -> set[str]:
 
 def load_options(arguments: argparse.Namespace) -> LoadOptions:
     default = config.QUICK_DURATION_S if arguments.quick else config.DEFAULT_DURATION_S
-    return LoadOptions(
-        duration_s=arguments.duration or default,
-        connections=arguments.connections,
-        force_python=arguments.python_load,
-    )
+    return LoadOptions(duration_s=arguments.duration or default, connections=arguments.connections)
 
 
 # --- the steps ----------------------------------------------------------------------------------
 def measure_site(site: Site, arguments: argparse.Namespace, sections: set[str]) -> dict[str, Any]:
     results: dict[str, Any] = {}
     if "http" in sections:
+        progress(ensure_wrk())
         options = load_options(arguments)
         progress(f"HTTP: {options.duration_s:g} s per page, {options.connections} connections")
         profiler = make_profiler(arguments, site, results, options)

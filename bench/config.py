@@ -4,11 +4,12 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SRC_DIR = REPO_ROOT / "src"
-DOCKERFILE = REPO_ROOT / "Dockerfile"
+# gunicorn's settings, production's: the image, the benchmark and the load test all serve with them.
+GUNICORN_CONF = REPO_ROOT / "gunicorn.conf.py"
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 LUA_SCRIPT = Path(__file__).resolve().parent / "lua" / "measure.lua"
 
-# Load goes to loopback only: the server binds here and the load generator refuses anything else.
+# Load goes to loopback only: the servers bind here, and bench.loopback refuses anything else.
 BIND_HOST = "127.0.0.1"
 
 # The production settings with STATIC_ROOT moved into the run's temporary directory, so that a

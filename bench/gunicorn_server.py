@@ -1,25 +1,29 @@
-"""gunicorn with the Dockerfile's own settings, on a free loopback port, for the length of a block.
+"""gunicorn with production's settings, on a free loopback port, for the length of a block.
 
-The command line is read from the Dockerfile's CMD, so the benchmark serves with exactly the
-settings production uses (worker class and count, access log, ...) and follows them when they
-change. Only the bind address and, for the ceiling, the WSGI application are replaced.
+Every server the benchmark and the load test measure is started here, with the file the image
+runs with (gunicorn.conf.py: worker class and count, access log, ...), so that they measure what
+production serves and follow it when it changes. Only the bind address differs (``--bind`` on
+the command line overrides the file's), and, for the ceiling, the WSGI application.
 """
 
 import contextlib
-import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from bench import config
-from loadtest.servers import free_port
+from bench.loopback import free_port
+
+APP = "superlists.wsgi:application"
 
 
 class ServerDidNotStart(RuntimeError):
@@ -29,71 +33,56 @@ class ServerDidNotStart(RuntimeError):
 @dataclass(frozen=True)
 class RunningServer:
     base_url: str
-    pid: int
-    log_path: Path
+    pid: int  # gunicorn's master, whose workers are its children
 
 
-def dockerfile_cmd(dockerfile_text: str) -> list[str]:
-    """The exec-form CMD of a Dockerfile (the last one, as Docker uses), as a list."""
-    logical_lines = dockerfile_text.replace("\\\n", " ").splitlines()
-    commands = [line.strip() for line in logical_lines if line.strip().upper().startswith("CMD ")]
-    if not commands:
-        raise ValueError("the Dockerfile has no CMD")
-    command = json.loads(commands[-1][len("CMD ") :])
-    if not isinstance(command, list) or command[:1] != ["gunicorn"]:
-        raise ValueError(f"expected an exec-form CMD running gunicorn, found {commands[-1]!r}")
-    return command
-
-
-def gunicorn_arguments(cmd: list[str], bind: str, application: str) -> list[str]:
-    """The CMD's gunicorn options, with our bind address and WSGI application."""
-    options = cmd[1:-1]  # without "gunicorn" and the application, which comes last
-    kept: list[str] = []
-    skip_next = False
-    for option in options:
-        if skip_next:
-            skip_next = False
-        elif option in {"--bind", "-b"}:
-            skip_next = True
-        elif not option.startswith("--bind="):
-            kept.append(option)
-    return ["--bind", bind, *kept, application]
-
-
-def production_gunicorn_options() -> list[str]:
-    return dockerfile_cmd(config.DOCKERFILE.read_text())
+def gunicorn_command(bind: str, application: str) -> list[str]:
+    """Production's gunicorn (its configuration file), serving ``application`` at ``bind``."""
+    return [
+        sys.executable, "-m", "gunicorn",
+        "--config", str(config.GUNICORN_CONF),
+        "--bind", bind,
+        application,
+    ]  # fmt: skip
 
 
 @contextlib.contextmanager
 def gunicorn_serving(
-    application: str, env: Mapping[str, str], cwd: Path, log_path: Path
+    env: Mapping[str, str], application: str = APP, log_path: Path | None = None
 ) -> Iterator[RunningServer]:
-    port = free_port()
-    bind = f"{config.BIND_HOST}:{port}"
-    arguments = gunicorn_arguments(production_gunicorn_options(), bind, application)
-    with log_path.open("wb") as log:
+    """Serve ``application`` in the environment ``env``, from src/ as the image does; stop it
+    when the block ends. Its output (gunicorn's log and the access log) goes to ``log_path``, or
+    to a temporary file that is deleted afterwards."""
+    bind = f"{config.BIND_HOST}:{free_port()}"
+    with contextlib.ExitStack() as stack:
+        log: IO[bytes]
+        if log_path is None:
+            log = stack.enter_context(tempfile.TemporaryFile())
+        else:
+            log = stack.enter_context(log_path.open("w+b"))
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", *arguments],
-            cwd=cwd,
+            gunicorn_command(bind, application),
+            cwd=config.SRC_DIR,
             env=dict(env),
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    server = RunningServer(base_url=f"http://{bind}", pid=process.pid, log_path=log_path)
-    try:
-        wait_until_answering(server, process)
+        stack.callback(stop, process)
+        server = RunningServer(base_url=f"http://{bind}", pid=process.pid)
+        wait_until_answering(server, process, log)
         yield server
-    finally:
-        stop(process)
 
 
-def wait_until_answering(server: RunningServer, process: subprocess.Popen[bytes]) -> None:
+def wait_until_answering(
+    server: RunningServer, process: subprocess.Popen[bytes], log: IO[bytes]
+) -> None:
     deadline = time.monotonic() + config.SERVER_START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            log.seek(0)
             raise ServerDidNotStart(
                 f"gunicorn exited with {process.returncode}; its log:\n"
-                + server.log_path.read_text(errors="replace")[-3000:]
+                + log.read().decode(errors="replace")[-3000:]
             )
         try:
             with urllib.request.urlopen(server.base_url + "/", timeout=2):

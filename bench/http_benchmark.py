@@ -1,4 +1,5 @@
-"""HTTP throughput and latency of each page, and of the ceiling, under the production gunicorn.
+"""HTTP throughput and latency of each page, and of the ceiling, under production's gunicorn
+settings (gunicorn.conf.py), loaded with wrk.
 
 The ceiling is measured first and last: each page is reported as a fraction of their mean, and
 the gap between the two says how much the machine's load changed during the run.
@@ -8,15 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bench import config
-from bench.csrf import fetch_csrf
 from bench.floor_app import MIDDLEWARE_ONLY_PATH, WITH_CSRF_TOKEN_PATH
-from bench.gunicorn_server import RunningServer, gunicorn_serving
-from bench.load_generator import run_load
+from bench.gunicorn_server import APP, RunningServer, gunicorn_serving
 from bench.load_spec import LoadResult, LoadSpec
 from bench.static_files import StaticVerdict, check_static_file, largest_static_file
 from bench.throwaway_site import Site
+from bench.web_client import WebClient
+from bench.wrk import run_wrk
 
-APP = "superlists.wsgi:application"
 CEILING_APP = "bench.ceiling_app:application"
 CEILING = "ceiling (one-view Django app)"
 FLOOR_SETTINGS = "bench.floor_settings"
@@ -34,7 +34,6 @@ LARGEST_STATIC = "largest static file"
 class LoadOptions:
     duration_s: float
     connections: int
-    force_python: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,10 @@ class HttpFigures:
 def app_pages(site: Site, base_url: str) -> list[Page]:
     seeded = site.seeded
     post_target = seeded["list_for_posts"]
-    csrf = fetch_csrf(base_url + post_target)
+    # wrk sends the form in the name of a visitor who has opened the page: its cookie, its token.
+    with WebClient(base_url) as visitor:
+        form_page = visitor.get(post_target)
+        csrf_token, cookie_header = visitor.csrf_token(form_page), visitor.cookie_header()
     return [
         Page(HOME, "/"),
         Page(LIST_SMALL, seeded["list_small"]),
@@ -119,8 +121,8 @@ def app_pages(site: Site, base_url: str) -> list[Page]:
             post_target,
             expected_status=302,
             method="POST",
-            headers={"Cookie": csrf.cookie_header},
-            body_prefix=f"csrfmiddlewaretoken={csrf.token}&text=bench-item-",
+            headers={"Cookie": cookie_header},
+            body_prefix=f"csrfmiddlewaretoken={csrf_token}&text=bench-item-",
         ),
         Page(LARGEST_STATIC, largest_static_file(site.static_root)),
     ]
@@ -136,14 +138,12 @@ def load_page(server: RunningServer, page: Page, options: LoadOptions) -> LoadRe
         body_prefix=page.body_prefix,
         headers=config.BROWSER_HEADERS | page.headers,
     )
-    return run_load(spec, force_python=options.force_python)
+    return run_wrk(spec)
 
 
 def warm_up(server: RunningServer, pages: list[Page], options: LoadOptions) -> None:
     """Let every worker import, connect and compile templates before anything is timed."""
-    short = LoadOptions(
-        duration_s=1, connections=options.connections, force_python=options.force_python
-    )
+    short = LoadOptions(duration_s=1, connections=options.connections)
     for page in pages:
         if page.method == "GET":
             load_page(server, page, short)
@@ -152,9 +152,7 @@ def warm_up(server: RunningServer, pages: list[Page], options: LoadOptions) -> N
 def measure_ceiling(
     site: Site, options: LoadOptions, progress: Callable[[str], None]
 ) -> LoadResult:
-    with gunicorn_serving(
-        CEILING_APP, site.env, config.REPO_ROOT, site.directory / "ceiling.log"
-    ) as server:
+    with gunicorn_serving(site.env, CEILING_APP, site.directory / "ceiling.log") as server:
         ceiling = Page(CEILING, "/")
         warm_up(server, [ceiling], options)
         result = load_page(server, ceiling, options)
@@ -171,7 +169,7 @@ def measure_floor(
         Page(FLOOR_CSRF, WITH_CSRF_TOKEN_PATH),
     ]
     results = []
-    with gunicorn_serving(APP, env, config.REPO_ROOT, site.directory / "floor.log") as server:
+    with gunicorn_serving(env, APP, site.directory / "floor.log") as server:
         warm_up(server, floor_pages, options)
         for page in floor_pages:
             result = load_page(server, page, options)
@@ -190,7 +188,7 @@ def measure_http(
     loads the list page with 20 items, to run it under a profiler."""
     ceiling_first = measure_ceiling(site, options, progress)
     results = measure_floor(site, options, progress)
-    with gunicorn_serving(APP, site.env, config.SRC_DIR, site.directory / "app.log") as server:
+    with gunicorn_serving(site.env, APP, site.directory / "app.log") as server:
         pages = app_pages(site, server.base_url)
         warm_up(server, pages, options)
         for page in pages:

@@ -1,26 +1,11 @@
 """What one load run asks for (LoadSpec) and what it measured (LoadResult).
 
-Both load generators (wrk, and the Python fallback) take a LoadSpec and return a LoadResult.
+The load generator (bench.wrk) takes a LoadSpec and returns a LoadResult.
 """
 
-import ipaddress
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
-
-class NotLoopback(ValueError):
-    pass
-
-
-def require_loopback(url: str) -> None:
-    """Refuse to send load anywhere but 127.0.0.0/8: this suite must never load a real host."""
-    host = urlsplit(url).hostname or ""
-    try:
-        is_loopback = ipaddress.ip_address(host) in ipaddress.ip_network("127.0.0.0/8")
-    except ValueError:
-        is_loopback = False
-    if not is_loopback:
-        raise NotLoopback(f"load may only go to 127.0.0.0/8 addresses, not {url!r}")
+from bench.loopback import require_loopback
 
 
 @dataclass(frozen=True)

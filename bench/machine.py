@@ -8,7 +8,7 @@ from importlib import metadata
 from pathlib import Path
 
 from bench import config
-from bench.load_wrk import wrk_version
+from bench.wrk import wrk_version
 
 
 def cpu_model() -> str:
@@ -47,7 +47,9 @@ def measured_code() -> dict[str, object]:
 
     return {
         "commit": git("rev-parse", "--short", "HEAD"),
-        "uncommitted_changes": bool(git("status", "--porcelain", "--", "src", "Dockerfile")),
+        "uncommitted_changes": bool(
+            git("status", "--porcelain", "--", "src", "Dockerfile", "gunicorn.conf.py")
+        ),
     }
 
 

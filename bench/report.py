@@ -45,7 +45,7 @@ def http_table(http: dict[str, Any]) -> str:
             ]
         )
     title = (
-        f"HTTP under gunicorn as in the Dockerfile (ceiling drift between its two runs: "
+        f"HTTP under production's gunicorn.conf.py (ceiling drift between its two runs: "
         f"{ceiling['drift']:.0%})"
     )
     headers = [

@@ -6,11 +6,15 @@ and a logged-in session for each user, made by Django's own login().
 """
 
 import json
+from typing import TYPE_CHECKING
 
 import django
 
+if TYPE_CHECKING:  # the app's models import only once django.setup() has run
+    from accounts.models import User
 
-def make_list(owner: object | None, item_count: int, label: str) -> str:
+
+def make_list(owner: "User | None", item_count: int, label: str) -> str:
     from lists.models import Item, List
 
     new_list = List.objects.create(owner=owner)
@@ -32,7 +36,7 @@ def make_user_with_lists(email: str, list_count: int) -> tuple[str, str]:
     return reverse("my_lists", args=[email]), logged_in_cookie(user)
 
 
-def logged_in_cookie(user: object) -> str:
+def logged_in_cookie(user: "User") -> str:
     from django.conf import settings
     from django.contrib.auth import login
     from django.contrib.sessions.backends.db import SessionStore

@@ -7,41 +7,32 @@ against staging and the login email's round trip. The host is left up, as `up` l
 
 import os
 import shlex
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 
 from bench import config
-from bench.test_suites import (
+from bench.child_process import run_django_module, run_python
+from bench.suite_timing import (
     BOOK_STORY_LABELS,
     STAGING_BOOK_STORIES,
     STAGING_FT_SUITE,
     SuiteTime,
     time_suite,
 )
-from bench.throwaway_site import run_django_module
 
 BRING_UP_TIMEOUT_S = 3600
 
 
-class StandinFailed(RuntimeError):
-    pass
-
-
 def standin(*arguments: str) -> str:
-    completed = subprocess.run(
-        [sys.executable, "-m", "infra.standin", *arguments],
+    """`python -m infra.standin ARGUMENTS`, from the repository's root as an operator runs it."""
+    return run_python(
+        os.environ,
+        "-m",
+        "infra.standin",
+        *arguments,
         cwd=config.REPO_ROOT,
-        capture_output=True,
-        text=True,
         timeout=BRING_UP_TIMEOUT_S,
     )
-    if completed.returncode != 0:
-        raise StandinFailed(
-            f"infra.standin {' '.join(arguments)} failed:\n{completed.stdout}{completed.stderr}"
-        )
-    return completed.stdout
 
 
 def timed(step: Callable[[], object]) -> float:
@@ -83,8 +74,7 @@ def ft_suites_on_staging(env: dict[str, str]) -> tuple[SuiteTime, SuiteTime]:
 
 
 def login_email_seconds(env: dict[str, str]) -> float:
-    child_env = env | {"PYTHONPATH": os.pathsep.join([str(config.SRC_DIR), str(config.REPO_ROOT)])}
-    result = run_django_module(child_env, "bench.login_email")
+    result = run_django_module(env, "bench.login_email")
     assert isinstance(result, dict)
     return float(result["seconds"])
 

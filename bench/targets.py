@@ -6,7 +6,7 @@ from typing import Any
 from bench import config
 from bench.http_benchmark import HOME, LIST_SMALL
 from bench.queries import MY_LISTS
-from bench.test_suites import BOOK_FT_STORIES
+from bench.suite_timing import BOOK_FT_STORIES
 
 MET, NOT_MET, NOT_MEASURED = "met", "NOT met", "not measured"
 

@@ -5,21 +5,14 @@ all live in one temporary directory that is deleted at the end.
 """
 
 import contextlib
-import json
-import os
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench import config
-from loadtest.servers import production_env
-
-
-class SiteStepFailed(RuntimeError):
-    pass
+from bench.child_process import run_django_module
+from bench.production_env import prepare, production_env
 
 
 @dataclass(frozen=True)
@@ -32,33 +25,14 @@ class Site:
 
 def site_env(directory: Path) -> dict[str, str]:
     """Production mode with throwaway values (the load test's environment, one home for it),
-    SQLite and the static files in ``directory``, and ``src`` and the repo importable."""
+    and SQLite and the static files in ``directory``. The project is importable through the
+    venv's .pth (scripts/setup.sh), so nothing is added to PYTHONPATH."""
     return production_env(
         {"DJANGO_DB_PATH": str(directory / "db.sqlite3")},
         DJANGO_SETTINGS_MODULE=config.ISOLATED_SETTINGS,
         BENCH_STATIC_ROOT=str(directory / "static"),
-        PYTHONPATH=os.pathsep.join([str(config.SRC_DIR), str(config.REPO_ROOT)]),
         PYTHONDONTWRITEBYTECODE="1",
     )
-
-
-def run_step(command: list[str], env: dict[str, str], cwd: Path, what: str) -> str:
-    completed = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
-    if completed.returncode != 0:
-        raise SiteStepFailed(f"{what} failed:\n{completed.stdout}\n{completed.stderr}")
-    return completed.stdout
-
-
-def run_manage(env: dict[str, str], *arguments: str) -> str:
-    command = [sys.executable, str(config.SRC_DIR / "manage.py"), *arguments]
-    return run_step(command, env, config.SRC_DIR, f"manage.py {' '.join(arguments)}")
-
-
-def run_django_module(env: dict[str, str], module: str, *arguments: str) -> object:
-    """Run ``python -m module`` in the site's environment; return the JSON it prints last."""
-    command = [sys.executable, "-m", module, *arguments]
-    output = run_step(command, env, config.REPO_ROOT, f"python -m {module}")
-    return json.loads(output.strip().splitlines()[-1])
 
 
 @contextlib.contextmanager
@@ -66,8 +40,7 @@ def throwaway_site() -> Iterator[Site]:
     with tempfile.TemporaryDirectory(prefix="superlists-bench-") as name:
         directory = Path(name)
         env = site_env(directory)
-        run_manage(env, "migrate", "--noinput")
-        run_manage(env, "collectstatic", "--noinput")
+        prepare(env)
         seeded = run_django_module(env, "bench.seed")
         assert isinstance(seeded, dict)
         yield Site(directory=directory, env=env, static_root=directory / "static", seeded=seeded)

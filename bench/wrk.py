@@ -1,13 +1,18 @@
-"""Load with wrk (Debian's package) and bench/lua/measure.lua, which prints one JSON line."""
+"""The benchmark's load generator: wrk (Debian's package), with bench/lua/measure.lua, which
+prints one JSON line. Installed with apt-get when missing, as the project's scripts install
+their tools (scripts/setup.sh)."""
 
 import json
+import os
 import shutil
 import subprocess
 
 from bench import config
-from bench.load_spec import LoadResult, LoadSpec, require_loopback
+from bench.load_spec import LoadResult, LoadSpec
+from bench.loopback import require_loopback
 
 RESULT_MARKER = "BENCH_RESULT "
+INSTALL_TIMEOUT_S = 600
 
 
 class WrkFailed(RuntimeError):
@@ -16,6 +21,26 @@ class WrkFailed(RuntimeError):
 
 def wrk_available() -> bool:
     return shutil.which("wrk") is not None
+
+
+def ensure_wrk() -> str:
+    """wrk on PATH: installed with apt-get if it is missing and we are root; else an error
+    saying how to install it. Returns what was done, for the progress line."""
+    if wrk_available():
+        return "wrk is installed"
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        raise WrkFailed("the benchmark needs wrk: run 'sudo apt-get install -y wrk' and try again")
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "wrk"]):
+        completed = subprocess.run(
+            command, env=environment, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S
+        )
+        if completed.returncode != 0:
+            raise WrkFailed(
+                f"{' '.join(command)} failed ({completed.returncode}); install wrk "
+                f"('apt-get install -y wrk') and try again:\n{completed.stderr.strip()}"
+            )
+    return "installed wrk with apt-get"
 
 
 def wrk_version() -> str:
@@ -48,6 +73,7 @@ def wrk_command(spec: LoadSpec) -> list[str]:
 
 
 def run_wrk(spec: LoadSpec) -> LoadResult:
+    """One bounded load with wrk: ``spec``'s duration, at most its number of requests."""
     # wrk stops by itself after --duration; the timeout is only a backstop if it hangs.
     completed = subprocess.run(
         wrk_command(spec),

@@ -1,15 +1,18 @@
+"""`python -m bench.loadtest URL…`: load running instances, then audit what they kept."""
+
 import argparse
 import sys
 
-from loadtest import __doc__
-from loadtest.mail_sink import mail_sink
-from loadtest.run import run_load
+from bench.loadtest import __doc__ as description
+from bench.loadtest.mail_sink import mail_sink
+from bench.loadtest.run import run_load
+from bench.loopback import NotLoopback
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m loadtest",
-        description=__doc__,
+        prog="python -m bench.loadtest",
+        description=description,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("urls", nargs="+", help="base URL of each app instance")
@@ -23,10 +26,17 @@ def main() -> int:
         help="port of the SMTP server the load test runs on 127.0.0.1 for the instances' email",
     )
     arguments = parser.parse_args()
-    with mail_sink(arguments.mail_port) as (_, mailbox):
-        report = run_load(
-            arguments.urls, mailbox, arguments.clients, arguments.seconds, arguments.max_requests
-        )
+    try:
+        with mail_sink(arguments.mail_port) as (_, mailbox):
+            report = run_load(
+                arguments.urls,
+                mailbox,
+                arguments.clients,
+                arguments.seconds,
+                arguments.max_requests,
+            )
+    except NotLoopback as refused:
+        parser.error(str(refused))
     print(report.summary())
     return 0 if report.ok else 1
 

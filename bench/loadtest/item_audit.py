@@ -9,7 +9,7 @@ one, never anything nobody wrote, and it is there unless someone deleted it.
 
 from dataclasses import dataclass, field
 
-from loadtest.visitor import ItemRow
+from bench.loadtest.visitor import ItemRow
 
 
 @dataclass

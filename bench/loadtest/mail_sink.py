@@ -8,15 +8,17 @@ from contextlib import contextmanager
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from loadtest.servers import free_port
+from bench.loopback import free_port
 
 
 class KeepMessages:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
 
-    async def handle_DATA(self, server, session, envelope) -> str:
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        assert isinstance(envelope.content, bytes)  # as sent: the controller decodes nothing
         self.messages.append(
             email.message_from_bytes(envelope.content, policy=email.policy.default)
         )

@@ -6,30 +6,27 @@ tick, edit and delete them, and both tick and edit a few "contested" items at th
 at the end the list must show what their acknowledged requests left (see item_audit.py).
 """
 
-import ipaddress
 import random
 import secrets
-import socket
 import threading
 import time
-import urllib.parse
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
-from loadtest.item_audit import ItemWrites, audit
-from loadtest.mail_sink import KeepMessages
-from loadtest.visitor import (
+from bench.loadtest.item_audit import ItemWrites, audit
+from bench.loadtest.mail_sink import KeepMessages
+from bench.loadtest.visitor import (
     DUPLICATE_ITEM_ERROR,
-    Response,
     Visitor,
-    hidden_field,
     items_on,
     login_link_path,
     rows_on,
     says,
 )
+from bench.loopback import require_loopback
+from bench.web_client import Page, hidden_field
 
 NEW_LIST_EVERY = 20  # requests
 SHARED_LIST_EVERY = 3  # every third item goes to the list all visitors share
@@ -127,15 +124,6 @@ class Report:
         )
 
 
-def ensure_loopback(base_urls: list[str]) -> None:
-    """Load is only ever sent to this machine."""
-    for url in base_urls:
-        host = urllib.parse.urlsplit(url).hostname or ""
-        for *_, address in socket.getaddrinfo(host, None):
-            if not ipaddress.ip_address(address[0]).is_loopback:
-                raise SystemExit(f"{url}: {host} is not a loopback address; refusing to load it")
-
-
 def run_load(
     base_urls: list[str],
     mailbox: KeepMessages,
@@ -143,46 +131,53 @@ def run_load(
     seconds: float = 10,
     max_requests: int = 50_000,
 ) -> Report:
-    """Load the instances at ``base_urls``, which send their email to ``mailbox``'s server."""
-    ensure_loopback(base_urls)
-    report = Report()
-    shared_list = _start_list(Visitor(base_urls), report, "shared list, first item")
-    # New addresses each run: the login links and the share are this run's own.
-    run_id = secrets.token_hex(4)
-    owner = _log_in(Visitor(base_urls), f"owner-{run_id}@example.com", mailbox, report)
-    sharee_email = f"sharee-{run_id}@example.com"
-    sharee = _log_in(Visitor(base_urls), sharee_email, mailbox, report)
-    private_list = _start_list(owner, report, "private list, first item")
-    _share(owner, private_list, sharee_email, report)
-    _add_contested_items(owner, private_list, report)
-    deadline = time.monotonic() + seconds
-    budget = threading.Semaphore(max_requests)
-    started = time.monotonic()
-    threads = [
-        threading.Thread(
-            target=_visit, args=(number, base_urls, shared_list, deadline, budget, report)
-        )
-        for number in range(clients)
-    ] + [
-        threading.Thread(
-            target=_work_on_private_list,
-            args=(who, visitor, private_list, deadline, budget, report),
-        )
-        for who, visitor in (("owner", owner), ("sharee", sharee))
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    report.seconds = time.monotonic() - started
-    stranger = Visitor(base_urls)
-    _check_every_acknowledged_item(report, stranger, readers={private_list: owner})
-    _audit_private_list(report, owner, private_list)
-    _check_hidden_from(stranger, private_list, report)
-    return report
+    """Load the instances at ``base_urls``, which send their email to ``mailbox``'s server.
+    Only loopback addresses: anything else is refused (bench.loopback.NotLoopback)."""
+    for url in base_urls:
+        require_loopback(url)
+    with ExitStack() as visitors:  # each visitor made here is closed at the end
+
+        def new_visitor() -> Visitor:
+            return visitors.enter_context(Visitor(base_urls))
+
+        report = Report()
+        shared_list = _start_list(new_visitor(), report, "shared list, first item")
+        # New addresses each run: the login links and the share are this run's own.
+        run_id = secrets.token_hex(4)
+        owner = _log_in(new_visitor(), f"owner-{run_id}@example.com", mailbox, report)
+        sharee_email = f"sharee-{run_id}@example.com"
+        sharee = _log_in(new_visitor(), sharee_email, mailbox, report)
+        private_list = _start_list(owner, report, "private list, first item")
+        _share(owner, private_list, sharee_email, report)
+        _add_contested_items(owner, private_list, report)
+        deadline = time.monotonic() + seconds
+        budget = threading.Semaphore(max_requests)
+        started = time.monotonic()
+        threads = [
+            threading.Thread(
+                target=_visit, args=(number, base_urls, shared_list, deadline, budget, report)
+            )
+            for number in range(clients)
+        ] + [
+            threading.Thread(
+                target=_work_on_private_list,
+                args=(who, visitor, private_list, deadline, budget, report),
+            )
+            for who, visitor in (("owner", owner), ("sharee", sharee))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        report.seconds = time.monotonic() - started
+        stranger = new_visitor()
+        _check_every_acknowledged_item(report, stranger, readers={private_list: owner})
+        _audit_private_list(report, owner, private_list)
+        _check_hidden_from(stranger, private_list, report)
+        return report
 
 
-def _record(report: Report, response: Response, expected: set[int], what: str) -> bool:
+def _record(report: Report, response: Page, expected: set[int], what: str) -> bool:
     with report.lock:
         report.latencies.append(response.seconds)
         report.statuses[response.status] += 1
@@ -192,7 +187,7 @@ def _record(report: Report, response: Response, expected: set[int], what: str) -
     return True
 
 
-def _require(report: Report, response: Response, expected: set[int], what: str) -> None:
+def _require(report: Report, response: Page, expected: set[int], what: str) -> None:
     """Record the response; a step the rest of the run depends on stops it if it failed."""
     if not _record(report, response, expected, what):
         raise RuntimeError(f"could not {what}: HTTP {response.status}")
@@ -253,7 +248,7 @@ def _crash_reported(report: Report, who: str) -> Iterator[None]:
             report.failures.append(f"{who}: {type(error).__name__}: {error}")
 
 
-def _refused_as_duplicate(report: Report, response: Response, what: str) -> bool:
+def _refused_as_duplicate(report: Report, response: Page, what: str) -> bool:
     """The form shown again (200) with the duplicate error, as it must be."""
     if not _record(report, response, {200}, what):
         return False
@@ -264,15 +259,13 @@ def _refused_as_duplicate(report: Report, response: Response, what: str) -> bool
     return True
 
 
-def _repeat_first_item(visitor: Visitor, target: str, form_page: Response, report: Report) -> bool:
+def _repeat_first_item(visitor: Visitor, target: str, form_page: Page, report: Report) -> bool:
     """Add the first item of the list at ``target`` again: it must be refused."""
     repeated = visitor.submit_item(target, report.acknowledged[target][0], form_page)
     return _refused_as_duplicate(report, repeated, f"repeat item on {target}")
 
 
-def _add_item(
-    visitor: Visitor, target: str, text: str, form_page: Response, report: Report
-) -> bool:
+def _add_item(visitor: Visitor, target: str, text: str, form_page: Page, report: Report) -> bool:
     """Add ``text`` to the list at ``target``: True if the server acknowledged it."""
     added = visitor.submit_item(target, text, form_page)
     return _record(report, added, {302}, f"add {text!r} to {target}")
@@ -286,9 +279,8 @@ def _visit(
     budget: threading.Semaphore,
     report: Report,
 ) -> None:
-    visitor = Visitor(base_urls)
     sent = 0
-    with _crash_reported(report, f"visitor {number}"):
+    with Visitor(base_urls) as visitor, _crash_reported(report, f"visitor {number}"):
         own_list = _start_list(visitor, report, f"visitor {number}: item 0")
         form_page = visitor.request("GET", own_list)
         while time.monotonic() < deadline and budget.acquire(blocking=False):
@@ -335,7 +327,7 @@ class Collaborator:
     visitor: Visitor
     list_path: str
     report: Report
-    page: Response  # the list as they last saw it, whose forms carry the CSRF token
+    page: Page  # the list as they last saw it, whose forms carry the CSRF token
     mine: list[int] = field(default_factory=list)  # the items they added and have not deleted
     choices: random.Random = field(init=False)  # of done state, for the contested items
 
@@ -450,7 +442,7 @@ class Collaborator:
         with self.report.lock:
             self.report.item_writes[item_id].texts[self.who] = text
 
-    def _post(self, item_id: int, action: str, fields: dict[str, str]) -> Response:
+    def _post(self, item_id: int, action: str, fields: dict[str, str]) -> Page:
         action_url = f"{self.list_path}items/{item_id}/{ITEM_URLS[action]}"
         return self.visitor.submit_form(action_url, fields, self.page)
 

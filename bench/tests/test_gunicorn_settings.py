@@ -1,34 +1,83 @@
+"""gunicorn.conf.py holds production's gunicorn settings, and the benchmark and the load test
+serve with exactly those: only the bind address moves. (That the image runs with this file is
+checked with the Dockerfile, in infra/tests/test_deploy_files.py.)"""
+
+import os
+import runpy
+import sys
+import tempfile
 import unittest
+from pathlib import Path
+from unittest import mock
+
+import requests
+from gunicorn.app.wsgiapp import WSGIApplication
+from gunicorn.config import Config
 
 from bench import config
-from bench.gunicorn_server import dockerfile_cmd, gunicorn_arguments
+from bench.gunicorn_server import gunicorn_command, gunicorn_serving
 
-DOCKERFILE = """FROM python:3.11-slim
-CMD ["echo", "not this one"]
-# the last CMD wins, continued over lines
-CMD ["gunicorn", "--bind", ":8888", "--workers", "2", "--access-logfile", "-", \\
-     "superlists.wsgi:application"]
-"""
+CEILING_APP = "bench.ceiling_app:application"
+# The image's CMD, with this checkout's configuration file (the image copies it elsewhere).
+PRODUCTION_COMMAND = ["gunicorn", "-c", str(config.GUNICORN_CONF), "superlists.wsgi:application"]
 
 
-class DockerfileCmdTest(unittest.TestCase):
-    def test_reads_the_last_exec_form_cmd_across_continuation_lines(self) -> None:
+def gunicorn_settings_for(command: list[str]) -> Config:
+    """The settings gunicorn itself makes of ``command`` (after its ``-m gunicorn``)."""
+    arguments = command[command.index("gunicorn") :]
+    environ = {k: v for k, v in os.environ.items() if k != "GUNICORN_CMD_ARGS"}
+    with (
+        mock.patch.object(sys, "argv", arguments),
+        mock.patch.dict(os.environ, environ, clear=True),
+    ):
+        return WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").cfg
+
+
+class ConfigurationFileTest(unittest.TestCase):
+    def test_every_name_in_it_is_a_gunicorn_setting(self) -> None:
+        # gunicorn ignores names it does not know: a misspelt setting would silently not apply.
+        names = {name for name in runpy.run_path(str(config.GUNICORN_CONF)) if name[0] != "_"}
+        self.assertLessEqual(names, set(Config().settings))
+
+    def test_production_settings_two_sync_workers_on_port_8888_logging_to_stdout(self) -> None:
+        settings = gunicorn_settings_for(PRODUCTION_COMMAND)
+        self.assertEqual(settings.bind, [":8888"])
+        self.assertEqual((settings.worker_class_str, settings.workers), ("sync", 2))
+        self.assertEqual(settings.accesslog, "-")
+        self.assertTrue(settings.control_socket_disable)
+
+    def test_the_access_log_has_no_query_strings_and_no_referers(self) -> None:
+        settings = gunicorn_settings_for(PRODUCTION_COMMAND)
+        self.assertIn("%(U)s", settings.access_log_format)  # the path, without its query
+        for atom in ("%(r)s", "%(q)s", "%(f)s", "%({referer}i)s"):
+            self.assertNotIn(atom, settings.access_log_format)
+
+
+class BenchmarkServerTest(unittest.TestCase):
+    def test_serves_with_the_configuration_file_only_moving_the_bind(self) -> None:
+        command = gunicorn_command("127.0.0.1:5000", "app:wsgi")
         self.assertEqual(
-            dockerfile_cmd(DOCKERFILE),
-            ["gunicorn", "--bind", ":8888", "--workers", "2", "--access-logfile", "-",
-             "superlists.wsgi:application"],
+            command,
+            [sys.executable, "-m", "gunicorn", "--config", str(config.GUNICORN_CONF),
+             "--bind", "127.0.0.1:5000", "app:wsgi"],
         )  # fmt: skip
+        settings = gunicorn_settings_for(command)
+        self.assertEqual(settings.bind, ["127.0.0.1:5000"])
+        self.assertEqual((settings.workers, settings.accesslog), (2, "-"))
 
-    def test_keeps_every_option_but_the_bind_and_the_application(self) -> None:
-        arguments = gunicorn_arguments(dockerfile_cmd(DOCKERFILE), "127.0.0.1:5000", "app:wsgi")
-        self.assertEqual(
-            arguments,
-            ["--bind", "127.0.0.1:5000", "--workers", "2", "--access-logfile", "-", "app:wsgi"],
-        )
+    def test_a_login_token_in_a_query_string_stays_out_of_the_access_log(self) -> None:
+        # The ceiling app (no database, no static files) answers 404 at /accounts/login: what
+        # this checks is gunicorn's access log, whatever the app answers.
+        with tempfile.TemporaryDirectory() as directory:
+            log_path = Path(directory) / "gunicorn.log"
+            with gunicorn_serving(os.environ, CEILING_APP, log_path) as server:
+                url = f"{server.base_url}/accounts/login?token=SECRET"
+                requests.get(url, headers={"Referer": url}, timeout=10)
+            log = log_path.read_text()
+        self.assertIn('"GET /accounts/login HTTP/1.1" 404', log)
+        self.assertNotIn("SECRET", log)
+        self.assertEqual(log.count("Booting worker"), 2, log)  # production's 2, not 4
 
-    def test_the_projects_dockerfile_runs_gunicorn(self) -> None:
-        self.assertEqual(dockerfile_cmd(config.DOCKERFILE.read_text())[0], "gunicorn")
 
-    def test_a_dockerfile_without_gunicorn_is_refused(self) -> None:
-        with self.assertRaises(ValueError):
-            dockerfile_cmd('FROM x\nCMD ["python", "app.py"]\n')
+if __name__ == "__main__":
+    unittest.main()

@@ -2,8 +2,9 @@
 
 import unittest
 
-from loadtest.item_audit import ItemWrites, audit
-from loadtest.visitor import Response, rows_on
+from bench.loadtest.item_audit import ItemWrites, audit
+from bench.loadtest.visitor import rows_on
+from bench.web_client import Page
 
 # Two rows as src/lists/templatetags/list_rows.py's ROW makes them (CSRF token shortened).
 ROWS = """\
@@ -18,8 +19,8 @@ title="Done"></button></form></td><td class="item-text">1: Fish &amp; chips</td>
 """
 
 
-def page(body: str) -> Response:
-    return Response(200, "", body, 0.0)
+def page(body: str) -> Page:
+    return Page("", 200, "", body, 0.0)
 
 
 class RowsOnTest(unittest.TestCase):

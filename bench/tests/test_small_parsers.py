@@ -1,25 +1,30 @@
 import unittest
 
-from bench.csrf import NoCsrfToken, csrf_from_response
 from bench.profiling import parse_collapsed, shares_by_part
 from bench.staging import parse_export_lines
 from bench.static_files import static_verdict
+from bench.suite_timing import outcome_counts
 from bench.tables import format_table
-from bench.test_suites import outcome_counts
+from bench.web_client import CSRF_FIELD, NoSuchField, Page, hidden_field
 
 
-class CsrfTest(unittest.TestCase):
-    def test_takes_the_cookie_and_the_form_field(self) -> None:
-        pair = csrf_from_response(
-            ["csrftoken=SECRET123; expires=Thu, 01 Jan 2099 00:00:00 GMT; Path=/; SameSite=Lax"],
-            '<input type="hidden" name="csrfmiddlewaretoken" value="MASKED456">',
-        )
-        self.assertEqual(pair.token, "MASKED456")
-        self.assertEqual(pair.cookie_header, "csrftoken=SECRET123")
+def page(body: str) -> Page:
+    return Page(url="http://127.0.0.1/", status=200, location="", body=body, seconds=0.0)
+
+
+class HiddenFieldTest(unittest.TestCase):
+    # The CSRF cookie that goes with the token: see test_web_client.py, against a real page.
+    def test_takes_the_form_fields_value(self) -> None:
+        field = '<input type="hidden" name="csrfmiddlewaretoken" value="MASKED456">'
+        self.assertEqual(hidden_field(page(field), CSRF_FIELD), "MASKED456")
+
+    def test_whatever_the_order_of_the_attributes_and_unescaped(self) -> None:
+        field = '<input value="a&amp;b" name="token" type="hidden">'
+        self.assertEqual(hidden_field(page(field), "token"), "a&b")
 
     def test_a_page_without_a_token_is_an_error(self) -> None:
-        with self.assertRaises(NoCsrfToken):
-            csrf_from_response([], "<p>no form</p>")
+        with self.assertRaises(NoSuchField):
+            hidden_field(page("<p>no form</p>"), CSRF_FIELD)
 
 
 class StandinEnvTest(unittest.TestCase):

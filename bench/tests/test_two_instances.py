@@ -1,8 +1,9 @@
 """Two app instances behind one site act as one: what one instance starts, the other finishes.
 
-Needs DATABASE_URL=postgres://… (scripts/test-postgres makes one). With REDIS_URL set as well
-(scripts/test-postgres runs these a second time with a throwaway Redis), the shared cache is
-Redis instead of the database.
+Tagged "postgres": needs DATABASE_URL=postgres://… (scripts/test-postgres makes one;
+scripts/test leaves these out). Each instance is production's gunicorn (gunicorn.conf.py). With
+REDIS_URL set as well (scripts/test-postgres runs these a second time with a throwaway Redis),
+the shared cache is Redis instead of the database.
 """
 
 import os
@@ -10,24 +11,31 @@ import secrets
 import unittest
 
 import redis
+from django.test import tag
 
-from loadtest.mail_sink import mail_sink
-from loadtest.servers import gunicorn, postgres_url_for_tests, prepare, production_env
-from loadtest.visitor import Visitor, hidden_field, login_link_path
+from bench.gunicorn_server import gunicorn_serving
+from bench.loadtest.mail_sink import KeepMessages
+from bench.loadtest.visitor import Visitor, login_link_path
+from bench.production_env import postgres_url_for_tests
+from bench.tests.instances import instances_env
+from bench.web_client import Page, hidden_field
 
 
+@tag("postgres")
 class TwoInstancesActAsOneTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        database_url = postgres_url_for_tests()
-        cls.sink = cls.enterClassContext(mail_sink())
-        port, cls.mail = cls.sink
-        cls.env = production_env({"DATABASE_URL": database_url}, EMAIL_PORT=str(port))
-        prepare(cls.env)
-        cls.instance_a = cls.enterClassContext(gunicorn(cls.env, workers=1))
-        cls.instance_b = cls.enterClassContext(gunicorn(cls.env, workers=1))
+    mail: KeepMessages
+    env: dict[str, str]
+    instance_a: str
+    instance_b: str
 
-    def ask_for_login_email(self, visitor: Visitor, email: str):
+    @classmethod
+    def setUpClass(cls) -> None:
+        database = {"DATABASE_URL": postgres_url_for_tests()}
+        cls.env, cls.mail = cls.enterClassContext(instances_env(database))
+        cls.instance_a = cls.enterClassContext(gunicorn_serving(cls.env)).base_url
+        cls.instance_b = cls.enterClassContext(gunicorn_serving(cls.env)).base_url
+
+    def ask_for_login_email(self, visitor: Visitor, email: str) -> Page:
         home = visitor.request("GET", "/")
         return visitor.request(
             "POST",
