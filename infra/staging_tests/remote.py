@@ -1,11 +1,9 @@
 """How the staging tests reach the stand-in hosts: SSH, HTTP through the real forms, the mailbox."""
 
-import http.cookiejar
-import re
 import subprocess
-import urllib.parse
-import urllib.request
+from urllib.parse import urlsplit
 
+from bench.web_client import Page, WebClient
 from functional_tests.ssh import ssh_command
 from infra.standin import config
 
@@ -13,7 +11,7 @@ STAGING_URL = f"http://{config.STAGING_HOST}"
 PRODUCTION_URL = f"http://{config.PRODUCTION_HOST}"
 
 
-def ssh(host: str, shell_command: str) -> subprocess.CompletedProcess:
+def ssh(host: str, shell_command: str) -> subprocess.CompletedProcess[str]:
     """Run ``shell_command`` on a stand-in host as root; its exit status and output."""
     return subprocess.run(
         ssh_command(f"{config.SSH_USER}@{host}", shell_command),
@@ -23,26 +21,30 @@ def ssh(host: str, shell_command: str) -> subprocess.CompletedProcess:
     )
 
 
-class WebClient:
-    """A cookie-keeping HTTP client that submits the site's real forms, CSRF token included."""
+def visitor(base_url: str) -> WebClient:
+    """A browser-like visitor of the site at ``base_url`` (bench.web_client, the project's one
+    web client): it keeps its cookies, sends each form's CSRF token, and follows redirects."""
+    return WebClient(base_url, follow_redirects=True, timeout=10)
 
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
 
-    def get(self, path: str) -> str:
-        return self.opener.open(self.base_url + path, timeout=10).read().decode()
+def page_text(base_url: str, path: str) -> str:
+    with visitor(base_url) as browser:
+        return _successful(browser.get(path)).body
 
-    def submit(self, action: str, fields: dict[str, str]) -> tuple[str, str]:
-        """POST a form found on the home page; return the final page's path and text."""
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.get("/")).group(1)
-        data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
-        response = self.opener.open(self.base_url + action, data=data, timeout=10)
-        return urllib.parse.urlparse(response.geturl()).path, response.read().decode()
 
-    def start_list(self, first_item: str) -> str:
-        """Start a list from the home page, as a visitor would; return the list's path."""
-        path, _page = self.submit("/lists/new", {"text": first_item})
-        return path
+def submit_on_home_page(base_url: str, action: str, fields: dict[str, str]) -> Page:
+    """POST a form found on the home page, as a visitor would; the page it leads to."""
+    with visitor(base_url) as browser:
+        home = _successful(browser.get("/"))
+        return _successful(browser.submit_form(action, fields, home))
+
+
+def start_list(base_url: str, first_item: str) -> str:
+    """Start a list from the home page, as a visitor would; return the list's path."""
+    return urlsplit(submit_on_home_page(base_url, "/lists/new", {"text": first_item}).url).path
+
+
+def _successful(page: Page) -> Page:
+    if page.status >= 400:
+        raise AssertionError(f"{page.url} answered HTTP {page.status}")
+    return page

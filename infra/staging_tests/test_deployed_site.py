@@ -11,21 +11,37 @@ from datetime import UTC, datetime
 
 from accounts.views import CHECK_YOUR_EMAIL, LOGIN_EMAIL_SUBJECT
 from functional_tests.mailbox import wait_for_email
-from infra.staging_tests.remote import STAGING_URL, WebClient, ssh
+from infra.staging_tests.remote import (
+    STAGING_URL,
+    page_text,
+    ssh,
+    start_list,
+    submit_on_home_page,
+)
 from infra.standin import config, deploy
 from infra.standin.mail_probe import stand_in_mailbox
 
 
+def must_search(pattern: str, text: str) -> re.Match[str]:
+    """The first match of ``pattern`` (``^`` and ``$`` at each line) in ``text``, which must
+    have one. The text is not in the failure's message: it may hold secrets."""
+    match = re.search(pattern, text, re.MULTILINE)
+    if match is None:
+        raise AssertionError(f"Nothing matches {pattern!r}")
+    return match
+
+
 class DeployedSiteTest(unittest.TestCase):
-    def test_home_page_comes_from_gunicorn_in_the_container(self):
+    def test_home_page_comes_from_gunicorn_in_the_container(self) -> None:
         response = urllib.request.urlopen(STAGING_URL + "/", timeout=10)
         self.assertIn("Start a new To-Do list", response.read().decode())
         self.assertEqual(response.headers["Server"], "gunicorn")
 
-    def test_static_files_have_hashed_names_compression_and_far_future_caching(self):
+    def test_static_files_have_hashed_names_compression_and_far_future_caching(self) -> None:
         page = urllib.request.urlopen(STAGING_URL + "/", timeout=10).read().decode()
         css_path = re.search(r"/static/bootstrap/css/bootstrap\.min\.[0-9a-f]{12}\.css", page)
-        self.assertIsNotNone(css_path, "no hashed name for Bootstrap's CSS in the home page")
+        if css_path is None:
+            self.fail("no hashed name for Bootstrap's CSS in the home page")
         for accepted, sent in [("gzip, deflate, br", "br"), ("gzip", "gzip")]:
             with self.subTest(accept_encoding=accepted):
                 request = urllib.request.Request(
@@ -35,59 +51,61 @@ class DeployedSiteTest(unittest.TestCase):
                 self.assertEqual(response.headers["Content-Encoding"], sent)
                 self.assertIn("immutable", response.headers["Cache-Control"])
 
-    def test_container_logs_show_gunicorn_starting(self):
+    def test_container_logs_show_gunicorn_starting(self) -> None:
         logs = ssh(config.STAGING_HOST, "docker logs superlists")
         self.assertEqual(logs.returncode, 0, logs.stderr)
         self.assertIn("Starting gunicorn", logs.stdout + logs.stderr)
 
-    def test_container_runs_as_non_root(self):
+    def test_container_runs_as_non_root(self) -> None:
         whoami = ssh(config.STAGING_HOST, "docker exec superlists id -un")
         self.assertEqual(whoami.stdout.strip(), "nonroot")
 
-    def test_the_images_healthcheck_passes_in_the_container(self):
+    def test_the_images_healthcheck_passes_in_the_container(self) -> None:
         # The engine here has no timer to run it, so run the Dockerfile's command by hand.
         dockerfile = (config.REPO_ROOT / "Dockerfile").read_text()
-        command = json.loads(re.search(r"^\s*CMD (\[.*\])$", dockerfile, re.MULTILINE).group(1))
+        command = json.loads(must_search(r"^\s*CMD (\[.*\])$", dockerfile).group(1))
         self.assertEqual(command[0], "python")
         result = ssh(config.STAGING_HOST, f"docker exec superlists {shlex.join(command)}")
         self.assertEqual(result.returncode, 0, result.stderr)
 
-    def test_the_app_is_shipped_compiled(self):
+    def test_the_app_is_shipped_compiled(self) -> None:
         # The image runs with PYTHONDONTWRITEBYTECODE: without bytecode made at build time, every
         # `manage.py` run would compile the app from source again.
         listing = ssh(config.STAGING_HOST, "docker exec superlists ls /src/lists/__pycache__")
         self.assertEqual(listing.returncode, 0, listing.stderr)
         self.assertIn("views.cpython-311.pyc", listing.stdout)
 
-    def test_env_file_is_private_to_root(self):
+    def test_env_file_is_private_to_root(self) -> None:
         mode = ssh(config.STAGING_HOST, "stat -c %a /srv/superlists/superlists.env")
         self.assertEqual(mode.stdout.strip(), "600")
 
-    def test_a_login_email_sent_by_the_app_arrives_over_pop3(self):
+    def test_a_login_email_sent_by_the_app_arrives_over_pop3(self) -> None:
         recipient = f"{config.TEST_MAILBOX}+deploy-{secrets.token_hex(4)}@{config.MAIL_DOMAIN}"
         sent_after = datetime.now(UTC)
-        _path, page = WebClient(STAGING_URL).submit(
-            "/accounts/send_login_email", {"email": recipient}
-        )
+        page = submit_on_home_page(
+            STAGING_URL, "/accounts/send_login_email", {"email": recipient}
+        ).body
         self.assertIn("Check your email", page, CHECK_YOUR_EMAIL)
         message = wait_for_email(stand_in_mailbox(), recipient, LOGIN_EMAIL_SUBJECT, sent_after)
-        body = message.get_body(preferencelist=("plain",)).get_content()
-        self.assertRegex(body, rf"{re.escape(STAGING_URL)}/accounts/login\?token=")
+        body = message.get_body(preferencelist=("plain",))
+        if body is None:
+            self.fail("the login email has no plain-text part")
+        self.assertRegex(body.get_content(), rf"{re.escape(STAGING_URL)}/accounts/login\?token=")
 
 
 class RedeployTest(unittest.TestCase):
-    def test_second_deploy_changes_nothing_and_never_prints_secrets(self):
+    def test_second_deploy_changes_nothing_and_never_prints_secrets(self) -> None:
         result = deploy.run_playbook("staging")
         self.assertEqual(result.returncode, 0)
         self.assertRegex(result.stdout, r"127\.0\.10\.1\s*: ok=\d+\s+changed=0 ")
         env_file = ssh(config.STAGING_HOST, "cat /srv/superlists/superlists.env").stdout
-        secret_key = re.search(r"^DJANGO_SECRET_KEY=(.+)$", env_file, re.MULTILINE).group(1)
-        email_password = re.search(r"^EMAIL_PASSWORD=(.+)$", env_file, re.MULTILINE).group(1)
+        secret_key = must_search(r"^DJANGO_SECRET_KEY=(.+)$", env_file).group(1)
+        email_password = must_search(r"^EMAIL_PASSWORD=(.+)$", env_file).group(1)
         self.assertNotIn(secret_key, result.stdout)
         self.assertNotIn(email_password, result.stdout)
 
-    def test_data_survives_a_new_container_and_the_secret_key_is_kept(self):
-        list_path = WebClient(STAGING_URL).start_list("Survive the redeploy")
+    def test_data_survives_a_new_container_and_the_secret_key_is_kept(self) -> None:
+        list_path = start_list(STAGING_URL, "Survive the redeploy")
         secret_before = ssh(config.STAGING_HOST, "grep SECRET_KEY /srv/superlists/superlists.env")
         removed = ssh(config.STAGING_HOST, "docker rm -f superlists")
         self.assertEqual(removed.returncode, 0, removed.stderr)
@@ -95,6 +113,6 @@ class RedeployTest(unittest.TestCase):
         result = deploy.run_playbook("staging")
 
         self.assertEqual(result.returncode, 0)
-        self.assertIn("1: Survive the redeploy", WebClient(STAGING_URL).get(list_path))
+        self.assertIn("1: Survive the redeploy", page_text(STAGING_URL, list_path))
         secret_after = ssh(config.STAGING_HOST, "grep SECRET_KEY /srv/superlists/superlists.env")
         self.assertEqual(secret_before.stdout, secret_after.stdout)

@@ -30,7 +30,7 @@ def run_login_ft() -> subprocess.CompletedProcess:
 
 
 class EmailPasswordStoryTest(unittest.TestCase):
-    def test_missing_email_password_is_visible_and_fixed_by_deploying_it(self):
+    def test_missing_email_password_is_visible_and_fixed_by_deploying_it(self) -> None:
         # The operator deploys without EMAIL_PASSWORD: Ansible warns them
         result = deploy.run_playbook("staging", with_email_password=False)
         self.assertEqual(result.returncode, 0)

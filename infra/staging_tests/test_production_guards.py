@@ -10,20 +10,22 @@ import sys
 import unittest
 
 from functional_tests.servers import ProductionTargetRefused, StagingServer
-from infra.staging_tests.remote import PRODUCTION_URL, WebClient, ssh
+from infra.staging_tests.remote import PRODUCTION_URL, page_text, ssh, start_list
 from infra.standin import config
 
 PRODUCTION_CONTAINER = "superlists-production"
 
 
 class ProductionGuardsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.precious_list = WebClient(PRODUCTION_URL).start_list("Precious production data")
+    precious_list: str  # the path of a list made on production before the tests
 
-    def tearDown(self):
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.precious_list = start_list(PRODUCTION_URL, "Precious production data")
+
+    def tearDown(self) -> None:
         # Whatever each test tried, production's data is still there.
-        page = WebClient(PRODUCTION_URL).get(self.precious_list)
+        page = page_text(PRODUCTION_URL, self.precious_list)
         self.assertIn("1: Precious production data", page)
 
     def production_target(self, **environ: str) -> StagingServer:
@@ -33,21 +35,21 @@ class ProductionGuardsTest(unittest.TestCase):
         self.addCleanup(server.close)
         return server
 
-    def test_client_refuses_a_host_matching_the_production_pattern(self):
+    def test_client_refuses_a_host_matching_the_production_pattern(self) -> None:
         server = self.production_target(FT_PRODUCTION_HOSTS=r"127\.0\.10\.2")
         with self.assertRaisesRegex(ProductionTargetRefused, "matches FT_PRODUCTION_HOSTS"):
             server.reset()
         with self.assertRaisesRegex(ProductionTargetRefused, "matches FT_PRODUCTION_HOSTS"):
             server.create_session("mallory@example.com")
 
-    def test_client_refuses_when_the_server_says_it_is_not_staging(self):
+    def test_client_refuses_when_the_server_says_it_is_not_staging(self) -> None:
         server = self.production_target()  # an operator who forgot FT_PRODUCTION_HOSTS
         with self.assertRaisesRegex(ProductionTargetRefused, "test fixtures are disabled"):
             server.reset()
         with self.assertRaisesRegex(ProductionTargetRefused, "test fixtures are disabled"):
             server.create_session("mallory@example.com")
 
-    def test_server_refuses_even_when_the_client_checks_are_bypassed(self):
+    def test_server_refuses_even_when_the_client_checks_are_bypassed(self) -> None:
         for command in [
             "reset_database",
             "create_session mallory@example.com",
@@ -61,7 +63,7 @@ class ProductionGuardsTest(unittest.TestCase):
                 self.assertNotEqual(result.returncode, 0)
                 self.assertIn("Unknown command", result.stderr)
 
-    def test_the_fixture_guard_holds_even_with_the_app_forced_in(self):
+    def test_the_fixture_guard_holds_even_with_the_app_forced_in(self) -> None:
         # Someone calls the FT fixtures on production by hand: they still refuse.
         result = ssh(
             config.PRODUCTION_HOST,
@@ -71,7 +73,7 @@ class ProductionGuardsTest(unittest.TestCase):
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("Test fixtures are disabled on this server", result.stderr)
 
-    def test_the_ft_suite_pointed_at_production_refuses_to_run(self):
+    def test_the_ft_suite_pointed_at_production_refuses_to_run(self) -> None:
         result = subprocess.run(
             [sys.executable, "src/manage.py", "test", "functional_tests.test_simple_list_creation"],
             cwd=config.REPO_ROOT,

@@ -12,7 +12,7 @@ INVENTORY = config.REPO_ROOT / "infra" / "inventory.standin.yaml"
 ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 
 
-def run_playbook(limit: str, with_email_password: bool = True) -> subprocess.CompletedProcess:
+def run_playbook(limit: str, with_email_password: bool = True) -> subprocess.CompletedProcess[str]:
     """Run the playbook for the inventory group ``limit`` (staging or production).
 
     The operator's environment is the stand-in's (DOCKER_HOST for the local build,
@@ -22,11 +22,12 @@ def run_playbook(limit: str, with_email_password: bool = True) -> subprocess.Com
     environment = {**os.environ, **operator_env.variables(), "ANSIBLE_FORCE_COLOR": "0"}
     if not with_email_password:
         del environment["EMAIL_PASSWORD"]
-    command = [ANSIBLE_PLAYBOOK, "-i", INVENTORY, PLAYBOOK, "--limit", limit]
+    command: list[str | Path] = [ANSIBLE_PLAYBOOK, "-i", INVENTORY, PLAYBOOK, "--limit", limit]
     output = []
     with subprocess.Popen(
         command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     ) as process:
+        assert process.stdout is not None  # stdout=PIPE
         for line in process.stdout:
             print(line, end="", flush=True)
             output.append(line)

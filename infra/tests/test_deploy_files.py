@@ -1,6 +1,8 @@
 """Fast checks of the deploy files, part of the normal test run (no engine or server needed)."""
 
+import json
 import re
+import runpy
 import subprocess
 import sys
 import unittest
@@ -10,6 +12,7 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = REPO_ROOT / "Dockerfile"
+GUNICORN_CONF = REPO_ROOT / "gunicorn.conf.py"
 PLAYBOOK = REPO_ROOT / "infra" / "deploy-playbook.yaml"
 DEPLOY_TASKS = REPO_ROOT / "infra" / "roles" / "superlists" / "tasks" / "main.yaml"
 STANDIN_INVENTORY = REPO_ROOT / "infra" / "inventory.standin.yaml"
@@ -42,26 +45,26 @@ def secrets_set_by(instructions: list[tuple[str, str]]) -> list[str]:
 
 
 class DockerfileTest(unittest.TestCase):
-    def setUp(self):
+    def setUp(self) -> None:
         self.instructions = dockerfile_instructions(DOCKERFILE.read_text())
 
-    def test_runs_as_a_non_root_user(self):
+    def test_runs_as_a_non_root_user(self) -> None:
         users = [arguments for keyword, arguments in self.instructions if keyword == "USER"]
         self.assertTrue(users, "the Dockerfile must switch to a non-root USER")
         self.assertNotIn(users[-1].split(":")[0], {"root", "0"})
 
-    def test_bakes_no_secret_into_the_image(self):
+    def test_bakes_no_secret_into_the_image(self) -> None:
         self.assertEqual(secrets_set_by(self.instructions), [])
         copied = " ".join(a for k, a in self.instructions if k in {"COPY", "ADD"})
         self.assertNotRegex(copied, r"\.env\b|secret|id_rsa|id_ed25519")
 
-    def test_secret_detector_would_catch_one(self):
+    def test_secret_detector_would_catch_one(self) -> None:
         bad = dockerfile_instructions(
             "FROM x\nENV A=1 \\\n    DJANGO_SECRET_KEY=oops\nARG EMAIL_PASSWORD=x\n"
         )
         self.assertEqual(secrets_set_by(bad), ["DJANGO_SECRET_KEY", "EMAIL_PASSWORD"])
 
-    def test_serves_with_gunicorn_in_production_mode_with_a_healthcheck(self):
+    def test_serves_with_gunicorn_in_production_mode_with_a_healthcheck(self) -> None:
         keywords = {k for k, _ in self.instructions}
         self.assertIn("HEALTHCHECK", keywords)
         cmd = [a for k, a in self.instructions if k == "CMD"][-1]
@@ -70,14 +73,35 @@ class DockerfileTest(unittest.TestCase):
         envs = " ".join(a for k, a in self.instructions if k == "ENV")
         self.assertIn("DJANGO_DEBUG_FALSE=1", envs)
 
-    def test_dockerignore_keeps_out_databases_venvs_and_secrets(self):
+    def test_gunicorn_runs_with_the_projects_configuration_file(self) -> None:
+        # Its settings are in gunicorn.conf.py, which the benchmark and the load test serve with
+        # too (bench/tests/test_gunicorn_settings.py): none may be added on the command line.
+        copies = [a.split() for k, a in self.instructions if k == "COPY"]
+        [destination] = [target for source, target in copies if source == GUNICORN_CONF.name]
+        cmd = json.loads([a for k, a in self.instructions if k == "CMD"][-1])
+        self.assertEqual(cmd, ["gunicorn", "-c", destination, "superlists.wsgi:application"])
+
+    def test_exposes_health_checks_and_publishes_the_port_gunicorn_binds(self) -> None:
+        [bind] = runpy.run_path(str(GUNICORN_CONF))["bind"]
+        port = bind.rpartition(":")[2]
+        self.assertIn(("EXPOSE", port), self.instructions)
+        healthcheck = [a for k, a in self.instructions if k == "HEALTHCHECK"][-1]
+        self.assertIn(f"http://127.0.0.1:{port}/", healthcheck)
+        published = [
+            spec.rpartition(":")[2]
+            for task in yaml.safe_load(DEPLOY_TASKS.read_text())
+            for spec in task.get("community.docker.docker_container", {}).get("ports", [])
+        ]
+        self.assertEqual(published, [port])  # the deploy role's container port
+
+    def test_dockerignore_keeps_out_databases_venvs_and_secrets(self) -> None:
         ignored = (REPO_ROOT / ".dockerignore").read_text().split()
         for pattern in [".venv", "**/db.sqlite3", "**/*.env", ".git"]:
             self.assertIn(pattern, ignored)
 
 
 class PlaybookTest(unittest.TestCase):
-    def test_syntax_check(self):
+    def test_syntax_check(self) -> None:
         result = subprocess.run(
             [ANSIBLE_PLAYBOOK, "--syntax-check", "-i", "staging.example.com,", PLAYBOOK],
             capture_output=True,
@@ -86,7 +110,7 @@ class PlaybookTest(unittest.TestCase):
         )
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
 
-    def test_env_file_and_secret_tasks_are_never_logged(self):
+    def test_env_file_and_secret_tasks_are_never_logged(self) -> None:
         tasks = yaml.safe_load(DEPLOY_TASKS.read_text())
         for task in tasks:
             writes_env = task.get("ansible.builtin.template", {}).get("dest") == "{{ env_file }}"
@@ -96,7 +120,7 @@ class PlaybookTest(unittest.TestCase):
                     if writes_env:
                         self.assertEqual(task["ansible.builtin.template"]["mode"], "0600")
 
-    def test_standin_inventory_overrides_the_defaults(self):
+    def test_standin_inventory_overrides_the_defaults(self) -> None:
         result = subprocess.run(
             [
                 ANSIBLE_PLAYBOOK.with_name("ansible-inventory"),
@@ -115,7 +139,7 @@ class PlaybookTest(unittest.TestCase):
         self.assertIs(host_vars["install_docker"], False)
         self.assertIs(host_vars["enable_test_fixtures"], True)
 
-    def test_standin_inventory_matches_standin_config(self):
+    def test_standin_inventory_matches_standin_config(self) -> None:
         from infra.standin import config
 
         inventory = yaml.safe_load(STANDIN_INVENTORY.read_text())["all"]["children"]["standin"][

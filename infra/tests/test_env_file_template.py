@@ -53,24 +53,24 @@ def render(**overrides: object) -> dict[str, str]:
 
 
 class EnvFileTemplateTest(unittest.TestCase):
-    def test_sqlite_by_default(self):
+    def test_sqlite_by_default(self) -> None:
         env = render()
         self.assertEqual(env["DJANGO_DB_PATH"], "/data/db.sqlite3")
         self.assertNotIn("DATABASE_URL", env)
 
-    def test_database_url_replaces_the_sqlite_file(self):
+    def test_database_url_replaces_the_sqlite_file(self) -> None:
         env = render(database_url="postgres://u:p@db.example.com/superlists")
         self.assertEqual(env["DATABASE_URL"], "postgres://u:p@db.example.com/superlists")
         self.assertNotIn("DJANGO_DB_PATH", env)
 
-    def test_no_email_password_line_at_all_without_one(self):
+    def test_no_email_password_line_at_all_without_one(self) -> None:
         self.assertNotIn("EMAIL_PASSWORD", render())
         self.assertEqual(render(email_password="s3cret")["EMAIL_PASSWORD"], "s3cret")
 
-    def test_login_links_point_to_the_site_url(self):
+    def test_login_links_point_to_the_site_url(self) -> None:
         self.assertEqual(render()["SITE_URL"], "http://staging.example.com")
 
-    def test_fixtures_only_where_enabled(self):
+    def test_fixtures_only_where_enabled(self) -> None:
         self.assertNotIn("DJANGO_ENABLE_TEST_FIXTURES", render())
         self.assertEqual(render(enable_test_fixtures=True)["DJANGO_ENABLE_TEST_FIXTURES"], "1")
 

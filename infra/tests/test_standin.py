@@ -89,9 +89,10 @@ class MissingPackagesTest(unittest.TestCase):
     def test_a_docker_client_is_installed_only_when_there_is_none(self) -> None:
         from infra.standin import packages
 
-        with mock.patch.object(packages.shutil, "which", return_value=None):
+        which = "infra.standin.packages.shutil.which"
+        with mock.patch(which, return_value=None):
             self.assertIn(packages.DOCKER_CLIENT_PACKAGE, packages.missing_packages())
-        with mock.patch.object(packages.shutil, "which", return_value="/usr/local/bin/docker"):
+        with mock.patch(which, return_value="/usr/local/bin/docker"):
             self.assertNotIn(packages.DOCKER_CLIENT_PACKAGE, packages.missing_packages())
 
 

@@ -36,7 +36,7 @@ def client_network(request: HttpRequest) -> str:
     proxies appends the address it saw, so the client's is that many entries from the end, and
     anything further left was written by the client and may be forged.
     """
-    address = request.META.get("REMOTE_ADDR", "")
+    address: str = request.META.get("REMOTE_ADDR", "")
     if settings.REVERSE_PROXIES:
         forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",")]
         if len(forwarded) >= settings.REVERSE_PROXIES:

@@ -89,7 +89,7 @@ def consume_login_token(raw_token: str | None) -> str | None:
     one logs in.
     """
     check = check_login_token(raw_token)
-    if check.status is not LinkStatus.VALID:
+    if check.status is not LinkStatus.VALID or check.token is None:  # VALID has its token
         return None
     consumed = Token.objects.filter(pk=check.token.pk, used_at__isnull=True).update(
         used_at=timezone.now()

@@ -44,7 +44,7 @@ def send_login_email(request: HttpRequest) -> HttpResponse:
     """
     form = EmailForm(data=request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors["email"][0])
+        messages.error(request, form.errors["email"].get_json_data()[0]["message"])
         return redirect("/")
     email = form.cleaned_data["email"]
     if not allow_login_email(request, email):

@@ -41,8 +41,8 @@ def axe_violations(browser: WebDriver) -> list[Violation]:
     """What axe-core finds wrong on the page the browser shows now, as axe reports it."""
     if browser.execute_script("return typeof window.axe") == "undefined":  # once per page load
         browser.execute_script(axe_source())
-    result = browser.execute_async_script(RUN_AXE)
-    if isinstance(result, dict) and "axeError" in result:
+    result: list[Violation] | dict[str, str] = browser.execute_async_script(RUN_AXE)
+    if isinstance(result, dict):
         raise RuntimeError(f"axe-core could not check the page: {result['axeError']}")
     return result
 

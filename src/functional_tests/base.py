@@ -81,7 +81,8 @@ class FunctionalTest(StaticLiveServerTestCase):
         super().tearDown()
 
     def _test_has_failed(self) -> bool:
-        result = self._outcome.result
+        # unittest's private record of the run, as the book reads it too: typeshed leaves it out.
+        result = self._outcome.result  # type: ignore[attr-defined]
         return any(test is self for test, _ in result.failures + result.errors)
 
     def save_failure_artifacts(self) -> None:

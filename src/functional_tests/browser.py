@@ -5,7 +5,7 @@
 
 Headless, the tests drive chromium-headless-shell: the same Chromium build (engine and version)
 without the desktop browser around it (Chromium's former headless mode). It starts in half the
-time and loads our pages faster than ``chromium --headless=new`` (README, "Performance").
+time and loads our pages faster than ``chromium --headless=new`` (bench/README.md).
 """
 
 import os

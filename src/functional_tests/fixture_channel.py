@@ -11,6 +11,7 @@ import shlex
 import subprocess
 import tempfile
 import threading
+from typing import Any
 
 from functional_tests.ssh import RemoteCommandFailed
 
@@ -35,7 +36,7 @@ class FixtureChannel:
         self._reader = threading.Thread(target=self._read_responses, daemon=True)
         self._reader.start()
         try:
-            self.server_info: dict = self._next_response("its greeting")["server_info"]
+            self.server_info: dict[str, Any] = self._next_response("its greeting")["server_info"]
         except RemoteCommandFailed:
             self.close()
             raise
@@ -55,9 +56,10 @@ class FixtureChannel:
             raise RemoteCommandFailed(
                 f"`{shlex.join(arguments)}` failed in {self.where}: {response['error']}"
             )
-        return response["output"]
+        output: str = response["output"]
+        return output
 
-    def _next_response(self, awaited: str) -> dict:
+    def _next_response(self, awaited: str) -> dict[str, Any]:
         try:
             response_line = self._responses.get(timeout=self.timeout)
         except queue.Empty:
@@ -70,11 +72,12 @@ class FixtureChannel:
                 f"(exit {self._process.wait()}) before {awaited}:\n{self._error_output()}".rstrip()
             )
         try:
-            return json.loads(response_line)
+            response: dict[str, Any] = json.loads(response_line)
         except ValueError:
             raise RemoteCommandFailed(
                 f"{self.where} answered {awaited} with {response_line!r}, not JSON"
             ) from None
+        return response
 
     def close(self) -> None:
         if self._process.stdin:

@@ -66,7 +66,7 @@ def matches(headers: EmailMessage, recipient: str, subject: str, sent_after: dat
 def date_of(headers: EmailMessage) -> datetime | None:
     if headers["Date"] is None:
         return None
-    sent_at = headers["Date"].datetime
+    sent_at: datetime = headers["Date"].datetime
     # "-0000" (Django's default) means UTC with the sender's zone unknown (RFC 5322, 3.3).
     return sent_at if sent_at.tzinfo else sent_at.replace(tzinfo=UTC)
 
@@ -86,7 +86,7 @@ def _parse(lines: list[bytes]) -> EmailMessage:
 def _take_matching_message(
     account: Pop3Account, recipient: str, subject: str, sent_after: datetime
 ) -> tuple[EmailMessage | None, list[str]]:
-    seen = []
+    seen: list[str] = []
     connection = _connect(account)
     try:
         count, _size = connection.stat()

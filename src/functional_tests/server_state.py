@@ -41,6 +41,7 @@ def create_pre_authenticated_session(email: str) -> str:
     session[SESSION_KEY] = user.pk
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session.create()
+    assert session.session_key is not None  # create() has just saved it under a new key
     return session.session_key
 
 

@@ -46,7 +46,8 @@ EMAIL_TIMEOUT = 30  # seconds
 
 
 class Server(Protocol):
-    url: str
+    @property
+    def url(self) -> str: ...
 
     def reset(self) -> None: ...
     def create_session(self, email: str) -> str: ...
@@ -178,7 +179,10 @@ class StagingServer:
 
     def email_body(self, recipient: str, subject: str, sent_after: datetime) -> str:
         message = wait_for_email(self.pop3, recipient, subject, sent_after, EMAIL_TIMEOUT)
-        return str(message.get_body(preferencelist=("plain",)).get_content())
+        body = message.get_body(preferencelist=("plain",))
+        if body is None:
+            raise AssertionError(f"The email to {recipient} ({subject!r}) has no plain-text part")
+        return str(body.get_content())
 
     def server_info(self) -> dict[str, Any]:
         """What the server says it is: in its fixture channel's greeting, or, where that cannot

@@ -169,7 +169,7 @@ return cut;
 
 
 class AccessibilityTest(FunctionalTest):
-    def test_every_page_works_for_everyone_on_a_laptop_and_on_a_phone(self):
+    def test_every_page_works_for_everyone_on_a_laptop_and_on_a_phone(self) -> None:
         # Edith uses a screen reader on her laptop; her friend Francis uses Superlists on his
         # phone. Every page either of them meets passes axe-core's checks at both sizes
         for name, go_to_page in PAGES:
@@ -239,7 +239,7 @@ class AccessibilityTest(FunctionalTest):
 class PhoneWithoutJavaScriptTest(FunctionalTest):
     javascript = False
 
-    def test_the_navbar_menu_and_the_buttons_work_on_a_phone_without_javascript(self):
+    def test_the_navbar_menu_and_the_buttons_work_on_a_phone_without_javascript(self) -> None:
         francis = self.email_address_for("francis")
 
         # Francis's phone browser has JavaScript turned off. On the home page, the navbar is

@@ -6,7 +6,7 @@ from functional_tests.list_page import ListPage
 
 
 class ContentSecurityPolicyTest(FunctionalTest):
-    def test_the_sites_own_pages_keep_to_its_content_security_policy(self):
+    def test_the_sites_own_pages_keep_to_its_content_security_policy(self) -> None:
         test_email = self.email_address_for("edith")
 
         # Edith, a careful web developer, keeps her browser's console open as she uses the site.

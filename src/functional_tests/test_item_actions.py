@@ -30,7 +30,7 @@ class ItemActionsTest(FunctionalTest):
         if self.javascript:
             self.assertTrue(self.browser.execute_script("return window.stillTheSamePage === true;"))
 
-    def test_tick_off_fix_a_typo_and_delete_items(self):
+    def test_tick_off_fix_a_typo_and_delete_items(self) -> None:
         # Edith has a list with a few things to do
         self.start_list("Buy peacock feathers", "Use feathers to make a fyl", "Go fishing")
         self.assertEqual(self.list_page.items_left(), "3 items left")
@@ -87,7 +87,7 @@ class ItemActionsTest(FunctionalTest):
         self.list_page.wait_for_row_in_list_table("Use feathers to make a fly", 2)
         self.assertEqual(len(self.list_page.get_table_rows()), 2)
 
-    def test_rename_and_delete_a_list(self):
+    def test_rename_and_delete_a_list(self) -> None:
         # Edith has two lists that both start with the same item
         self.start_list("Buy peacock feathers", "Make a fly")
         first_list_url = self.browser.current_url

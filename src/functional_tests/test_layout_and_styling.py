@@ -4,7 +4,7 @@ from functional_tests.base import FunctionalTest
 
 
 class LayoutAndStylingTest(FunctionalTest):
-    def test_layout_and_styling(self):
+    def test_layout_and_styling(self) -> None:
         # Edith goes to the home page,
         self.browser.get(self.live_server_url)
 

@@ -1,15 +1,16 @@
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webelement import WebElement
 
 from functional_tests.base import FunctionalTest
 from lists.forms import DUPLICATE_ITEM_ERROR, EMPTY_ITEM_ERROR
 
 
 class ItemValidationTest(FunctionalTest):
-    def get_error_element(self):
+    def get_error_element(self) -> WebElement:
         return self.browser.find_element(By.CSS_SELECTOR, ".invalid-feedback")
 
-    def test_cannot_add_empty_list_items(self):
+    def test_cannot_add_empty_list_items(self) -> None:
         # Edith goes to the home page and accidentally tries to submit
         # an empty list item. She hits Enter on the empty input box
         self.browser.get(self.live_server_url)
@@ -44,7 +45,7 @@ class ItemValidationTest(FunctionalTest):
         self.wait_for_row_in_list_table("1: Purchase milk")
         self.wait_for_row_in_list_table("2: Make tea")
 
-    def test_cannot_add_duplicate_items(self):
+    def test_cannot_add_duplicate_items(self) -> None:
         # Edith goes to the home page and starts a new list
         self.browser.get(self.live_server_url)
         self.add_list_item("Buy wellies")
@@ -55,13 +56,13 @@ class ItemValidationTest(FunctionalTest):
         # She sees a helpful error message, and what she typed is still there
         self.wait_for(lambda: self.assertEqual(self.get_error_element().text, DUPLICATE_ITEM_ERROR))
         self.assertEqual(self.get_item_input_box().get_attribute("value"), "Buy wellies")
-        self.assertIn("is-invalid", self.get_item_input_box().get_attribute("class"))
+        self.assertIn("is-invalid", self.get_item_input_box().get_attribute("class") or "")
 
         # The same item in a brand new list is fine, though
         self.browser.get(self.live_server_url)
         self.add_list_item("Buy wellies")
 
-    def test_error_messages_are_cleared_on_input(self):
+    def test_error_messages_are_cleared_on_input(self) -> None:
         # Edith starts a list and causes a validation error:
         self.browser.get(self.live_server_url)
         self.add_list_item("Banter too thick")

@@ -13,7 +13,7 @@ from functional_tests.base import FunctionalTest
 
 
 class LoginTest(FunctionalTest):
-    def test_login_using_magic_link(self):
+    def test_login_using_magic_link(self) -> None:
         test_email = self.email_address_for("edith")
 
         # Edith goes to the awesome superlists site
@@ -61,7 +61,7 @@ class LoginTest(FunctionalTest):
         # She is logged out
         self.wait_to_be_logged_out(email=test_email)
 
-    def test_a_login_link_works_only_once(self):
+    def test_a_login_link_works_only_once(self) -> None:
         test_email = self.email_address_for("edith")
 
         # Edith logs in with the link she was emailed, then logs out
@@ -79,7 +79,7 @@ class LoginTest(FunctionalTest):
         self.wait_for(lambda: self.assertIn(USED_LOGIN_LINK, self.page_text()))
         self.wait_to_be_logged_out(email=test_email)
 
-    def test_an_expired_login_link_says_so_and_a_new_one_works(self):
+    def test_an_expired_login_link_says_so_and_a_new_one_works(self) -> None:
         test_email = self.email_address_for("edith")
 
         # Edith asks for a login link, then gets distracted for longer than it lasts
@@ -96,7 +96,7 @@ class LoginTest(FunctionalTest):
         self.confirm_login()
         self.wait_to_be_logged_in(email=test_email)
 
-    def test_a_bad_login_link_says_so(self):
+    def test_a_bad_login_link_says_so(self) -> None:
         # Edith finds an old, mangled login link and follows it
         self.browser.get(self.live_server_url + "/accounts/login?token=not-a-real-token")
 

@@ -4,7 +4,7 @@ from functional_tests.base import FunctionalTest
 
 
 class MyListsTest(FunctionalTest):
-    def test_logged_in_users_lists_are_saved_as_my_lists(self):
+    def test_logged_in_users_lists_are_saved_as_my_lists(self) -> None:
         # Edith is a logged-in user
         self.create_pre_authenticated_session("edith@example.com")
 

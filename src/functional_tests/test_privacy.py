@@ -10,7 +10,7 @@ class PrivacyTest(FunctionalTest):
             lambda: self.assertIn("Not found", self.browser.find_element(By.TAG_NAME, "h1").text)
         )
 
-    def test_nobody_else_can_see_or_guess_a_private_list(self):
+    def test_nobody_else_can_see_or_guess_a_private_list(self) -> None:
         edith = self.email_address_for("edith")
         oni = self.email_address_for("onesiphorus")
         mallory = self.email_address_for("mallory")

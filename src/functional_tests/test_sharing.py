@@ -10,7 +10,7 @@ from lists.views import SHARE_EMAIL_SUBJECT
 
 
 class SharingTest(FunctionalTest):
-    def test_can_share_a_list_with_another_user(self):
+    def test_can_share_a_list_with_another_user(self) -> None:
         edith = self.email_address_for("edith")
         oni = self.email_address_for("onesiphorus")
 
@@ -53,7 +53,7 @@ class SharingTest(FunctionalTest):
         self.browser.refresh()
         list_page.wait_for_row_in_list_table("Hi Edith!", 2)
 
-    def test_the_sharee_is_emailed_a_link_to_the_list(self):
+    def test_the_sharee_is_emailed_a_link_to_the_list(self) -> None:
         edith = self.email_address_for("edith")
         oni = self.email_address_for("onesiphorus")
 
@@ -83,7 +83,7 @@ class SharingTest(FunctionalTest):
         list_page.wait_for_row_in_list_table("Buy a goat", 1)
         self.assertEqual(list_page.get_list_owner(), edith)
 
-    def test_sharing_mistakes_get_a_clear_answer(self):
+    def test_sharing_mistakes_get_a_clear_answer(self) -> None:
         edith = self.email_address_for("edith")
         self.create_pre_authenticated_session(edith)
         self.browser.get(self.live_server_url)

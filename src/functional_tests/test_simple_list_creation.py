@@ -6,7 +6,7 @@ from functional_tests.browser import make_browser
 
 
 class NewVisitorTest(FunctionalTest):
-    def test_can_start_a_todo_list(self):
+    def test_can_start_a_todo_list(self) -> None:
         # Edith has heard about a cool new online to-do app.
         # She goes to check out its homepage
         self.browser.get(self.live_server_url)
@@ -39,7 +39,7 @@ class NewVisitorTest(FunctionalTest):
 
         # Satisfied, she goes back to sleep
 
-    def test_multiple_users_can_start_lists_at_different_urls(self):
+    def test_multiple_users_can_start_lists_at_different_urls(self) -> None:
         # Edith starts a new to-do list
         self.browser.get(self.live_server_url)
         self.add_list_item("Buy peacock feathers")
@@ -85,7 +85,7 @@ class NewVisitorTest(FunctionalTest):
 
         # Satisfied, they both go back to sleep
 
-    def test_items_are_shown_as_plain_text_and_unknown_lists_are_not_found(self):
+    def test_items_are_shown_as_plain_text_and_unknown_lists_are_not_found(self) -> None:
         # Edith, a careful web developer, tries to put some HTML in her list
         self.browser.get(self.live_server_url)
         self.add_list_item("<b>bold</b> & <i>brave</i>")

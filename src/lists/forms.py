@@ -1,14 +1,14 @@
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from lists.models import Item, List
-
-User = get_user_model()
 
 EMPTY_ITEM_ERROR = "You can't have an empty list item"
 DUPLICATE_ITEM_ERROR = "You've already got this in your list"
@@ -23,19 +23,19 @@ class ItemForm(forms.Form):
 
 
 class NewListForm(ItemForm):
-    def save(self, owner) -> List:
+    def save(self, owner: User | AnonymousUser) -> List:
         new_list = List.objects.create(owner=owner if owner.is_authenticated else None)
         Item.objects.create(list=new_list, text=self.cleaned_data["text"])
         return new_list
 
 
 class ExistingListItemForm(ItemForm):
-    def __init__(self, for_list: List, *args, **kwargs) -> None:
+    def __init__(self, for_list: List, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._for_list = for_list
 
     def clean_text(self) -> str:
-        text = self.cleaned_data["text"]
+        text: str = self.cleaned_data["text"]
         if self._for_list.item_set.filter(text=text).exists():
             raise ValidationError(DUPLICATE_ITEM_ERROR)
         return text
@@ -59,13 +59,13 @@ class ExistingListItemForm(ItemForm):
 class EditItemForm(ItemForm):
     """New text for an item, checked as a new item's is: not empty, not already in the list."""
 
-    def __init__(self, item: Item, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, initial={"text": item.text}, **kwargs)
+    def __init__(self, item: Item, data: Mapping[str, Any] | None = None) -> None:
+        super().__init__(data, initial={"text": item.text})
         self._item = item
 
     def clean_text(self) -> str:
         text: str = self.cleaned_data["text"]
-        others = Item.objects.filter(list_id=self._item.list_id).exclude(pk=self._item.pk)
+        others = Item.objects.filter(list=self._item.list_id).exclude(pk=self._item.pk)
         if others.filter(text=text).exists():
             raise ValidationError(DUPLICATE_ITEM_ERROR)
         return text
@@ -100,8 +100,8 @@ class RenameListForm(forms.Form):
         error_messages={"required": EMPTY_LIST_NAME_ERROR, "max_length": TOO_LONG_LIST_NAME_ERROR},
     )
 
-    def __init__(self, for_list: List, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, initial={"name": for_list.name}, **kwargs)
+    def __init__(self, for_list: List, data: Mapping[str, Any] | None = None) -> None:
+        super().__init__(data, initial={"name": for_list.name})
         self._for_list = for_list
 
     def save(self) -> List:
@@ -140,7 +140,7 @@ class ShareListForm(forms.Form):
             raise ValidationError(ALREADY_SHARED_ERROR)
         return email
 
-    def save(self) -> Any:
+    def save(self) -> User | None:
         """Share the list; return the sharee, None (with the error on the form) if a simultaneous
         request shared it with them first.
 

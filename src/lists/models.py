@@ -1,10 +1,15 @@
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+
+if TYPE_CHECKING:  # only for annotations: at run time lists need not import accounts
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 KEY_BYTES = 16  # 128 random bits: nobody guesses a list's URL, or its neighbour's
 KEY_LENGTH = 22  # characters of URL-safe base64 for KEY_BYTES
@@ -27,7 +32,7 @@ class ListQuerySet(models.QuerySet["List"]):
             done_count=models.Count("item", filter=models.Q(item__done=True)),
         )
 
-    def visible_to(self, user: Any) -> "ListQuerySet":
+    def visible_to(self, user: "User | AnonymousUser") -> "ListQuerySet":
         """The lists ``user`` may see and add to: lists made without logging in (whoever has
         the link), their own, and those shared with them."""
         anyones = models.Q(owner__isnull=True)
@@ -35,14 +40,14 @@ class ListQuerySet(models.QuerySet["List"]):
             return self.filter(anyones)
         return self.filter(anyones | _owned_by_or_shared_with(user))
 
-    def owned_by(self, user: Any) -> "ListQuerySet":
+    def owned_by(self, user: "User | AnonymousUser") -> "ListQuerySet":
         return self.filter(owner=user) if user.is_authenticated else self.none()
 
-    def owned_by_or_shared_with(self, user: Any) -> "ListQuerySet":
+    def owned_by_or_shared_with(self, user: "User | AnonymousUser") -> "ListQuerySet":
         return self.filter(_owned_by_or_shared_with(user)) if user.is_authenticated else self.none()
 
 
-def _owned_by_or_shared_with(user: Any) -> models.Q:
+def _owned_by_or_shared_with(user: "User") -> models.Q:
     # A subquery, not a join on the sharees, which would repeat a list once per sharee.
     shared_with_user = List.shared_with.through.objects.filter(user=user).values("list_id")
     return models.Q(owner=user) | models.Q(pk__in=shared_with_user)
@@ -89,7 +94,7 @@ class List(models.Model):
         self.updated_at = timezone.now()
         List.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
 
-    def is_shared_with(self, user: Any) -> bool:
+    def is_shared_with(self, user: "User | AnonymousUser") -> bool:
         return user.is_authenticated and any(
             sharee.pk == user.pk for sharee in self.shared_with.all()
         )

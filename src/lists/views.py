@@ -103,7 +103,9 @@ def render_list(
     # Only the columns the rows show: building an Item object per row was a large part of the
     # page's cost.
     items = list(our_list.item_set.values_list("id", "text", "done"))
-    our_list.first_item_text = items[0][1] if items else ""  # its name, without a query
+    # Its name without a query, in the attribute ListQuerySet.with_names() annotates (the
+    # plugin types that attribute only on querysets that annotate it, not on a plain List).
+    our_list.first_item_text = items[0][1] if items else ""  # type: ignore[attr-defined]
     sharees = list(our_list.shared_with.order_by("email")) if our_list.owner_id else []
     is_owner = our_list.owner_id is not None and our_list.owner_id == request.user.pk
     return render(
@@ -276,9 +278,10 @@ def remove_sharee(request: HttpRequest, list_key: str) -> HttpResponse:
 @require_POST
 def leave_list(request: HttpRequest, list_key: str) -> HttpResponse:
     our_list = get_object_or_404(List, key=list_key)
-    if not our_list.is_shared_with(request.user):
+    user = request.user
+    if not user.is_authenticated or not our_list.is_shared_with(user):
         raise Http404("Not shared with this user")
-    our_list.shared_with.remove(request.user)
+    our_list.shared_with.remove(user)
     messages.success(request, LEFT_LIST.format(owner=our_list.owner_id))
     return redirect("my_lists", request.user.pk)
 

@@ -1,8 +1,10 @@
 """System checks that tell an operator, at start-up, what is wrong with a server's configuration."""
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import Warning, register, run_checks
 
@@ -12,7 +14,9 @@ EMAIL_PASSWORD_MISSING = "superlists.W001"
 
 
 @register(deploy=False)
-def check_email_password(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+def check_email_password(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[Warning]:
     """In production, no EMAIL_PASSWORD means the SMTP server will refuse every login email."""
     if not settings.PRODUCTION or settings.EMAIL_HOST_PASSWORD:
         return []

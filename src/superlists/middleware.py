@@ -1,7 +1,7 @@
 """Our middleware: the same protection as django-csp's and Django's CSRF middleware, for less work.
 
 Every page sends the Content-Security-Policy header, and a new visitor's page makes a CSRF
-secret; the two were a sixth of the home page's time (see the README's "Performance" section).
+secret; the two were a sixth of the home page's time (see bench/README.md).
 Neither changes what is protected or how: the header is the text django-csp builds, and CSRF
 tokens are still made, masked and checked by Django's own middleware.
 """

@@ -198,7 +198,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATABASE_PATH,
+            "NAME": str(DATABASE_PATH),
             # Keep each worker's connection, rather than opening the file and running the
             # PRAGMAs below again for every request.
             "CONN_MAX_AGE": 60,

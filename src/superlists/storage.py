@@ -21,6 +21,8 @@ class RememberingStaticFilesStorage(CompressedManifestStaticFilesStorage):
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # whitenoise leaves its storage's __init__ and post_process unannotated, and mypy's
+        # untyped_calls_exclude does not reach calls through super().
         super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]
         self._urls: dict[tuple[str, bool, bool], str] = {}
 
@@ -37,5 +39,5 @@ class RememberingStaticFilesStorage(CompressedManifestStaticFilesStorage):
 
     def post_process(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
         self._urls.clear()
-        yield from super().post_process(*args, **kwargs)  # type: ignore[no-untyped-call]
+        yield from super().post_process(*args, **kwargs)  # type: ignore[no-untyped-call]  # see __init__
         self._urls.clear()

@@ -6,6 +6,7 @@
 """
 
 import unittest
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -13,10 +14,12 @@ from django.test.runner import DiscoverRunner
 
 
 class CountingTestRunner(DiscoverRunner):
-    def build_suite(self, test_labels: list[str] | None = None, **kwargs: Any) -> Any:
+    def build_suite(
+        self, test_labels: Sequence[str] | None = None, **kwargs: Any
+    ) -> unittest.TestSuite:
         return super().build_suite(test_labels or [str(settings.BASE_DIR)], **kwargs)
 
-    def run_suite(self, suite: unittest.TestSuite, **kwargs: Any) -> unittest.TestResult:
+    def run_suite(self, suite: unittest.TestSuite, **kwargs: Any) -> unittest.TextTestResult:
         result = super().run_suite(suite, **kwargs)
         failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
         skipped = len(result.skipped) + len(result.expectedFailures)

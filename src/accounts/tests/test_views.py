@@ -1,6 +1,7 @@
 import re
 import smtplib
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 from unittest import mock
 
 import time_machine
@@ -22,60 +23,65 @@ from accounts.views import (
     USED_LOGIN_LINK,
 )
 
+if TYPE_CHECKING:  # the test client's response type exists in django-stubs only
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 MID_MINUTE = datetime(2030, 1, 1, 12, 0, 30, tzinfo=UTC)
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
-def shown_messages(response) -> list[str]:
+def shown_messages(response: "TestResponse") -> list[str]:
     return [str(message) for message in response.context["messages"]]
 
 
 def token_in(email_body: str) -> str:
-    return re.search(r"/accounts/login\?token=(\S+)", email_body).group(1)
+    link = re.search(r"/accounts/login\?token=(\S+)", email_body)
+    assert link, f"No login link in {email_body!r}"
+    return link.group(1)
 
 
 class SendLoginEmailViewTest(TestCase):
-    def setUp(self):
+    def setUp(self) -> None:
         cache.clear()
 
-    def send(self, email: str, **extra):
+    def send(self, email: str, **extra: Any) -> "TestResponse":
         return self.client.post("/accounts/send_login_email", data={"email": email}, **extra)
 
-    def test_redirects_to_home_page(self):
+    def test_redirects_to_home_page(self) -> None:
         self.assertRedirects(self.send("edith@example.com"), "/")
 
-    def test_sends_mail_to_address_from_post(self):
+    def test_sends_mail_to_address_from_post(self) -> None:
         self.send("edith@example.com")
         self.assertEqual(len(mail.outbox), 1)
         self.assertEqual(mail.outbox[0].to, ["edith@example.com"])
         self.assertEqual(mail.outbox[0].subject, LOGIN_EMAIL_SUBJECT)
 
-    def test_email_body_has_an_absolute_login_link_with_a_valid_token(self):
+    def test_email_body_has_an_absolute_login_link_with_a_valid_token(self) -> None:
         self.send("edith@example.com")
-        body = mail.outbox[0].body
+        body = str(mail.outbox[0].body)
         self.assertIn("Use this link to log in", body)
         self.assertIn("http://testserver/accounts/login?token=", body)
         check = check_login_token(token_in(body))
         self.assertEqual(check.status, LinkStatus.VALID)
         self.assertEqual(check.email, "edith@example.com")
 
-    def test_creates_token_associated_with_email(self):
+    def test_creates_token_associated_with_email(self) -> None:
         self.send("edith@example.com")
         self.assertEqual(Token.objects.get().email, "edith@example.com")
 
-    def test_a_new_link_makes_the_previous_one_invalid(self):
+    def test_a_new_link_makes_the_previous_one_invalid(self) -> None:
         self.send("edith@example.com")
         self.send("edith@example.com")
-        first, second = (token_in(email.body) for email in mail.outbox)
+        first, second = (token_in(str(email.body)) for email in mail.outbox)
         self.assertEqual(check_login_token(first).status, LinkStatus.UNKNOWN)
         self.assertEqual(check_login_token(second).status, LinkStatus.VALID)
 
-    def test_adds_success_message(self):
+    def test_adds_success_message(self) -> None:
         response = self.send("edith@example.com", follow=True)
         self.assertEqual(shown_messages(response), [CHECK_YOUR_EMAIL])
         self.assertContains(response, "alert-success")
 
-    def test_says_the_same_whether_or_not_the_address_has_an_account(self):
+    def test_says_the_same_whether_or_not_the_address_has_an_account(self) -> None:
         User.objects.create(email="edith@example.com")
         known = self.send("edith@example.com", follow=True)
         unknown = self.send("francis@example.com", follow=True)
@@ -86,7 +92,7 @@ class SendLoginEmailViewTest(TestCase):
             mail.outbox[0].body.split("token=")[0], mail.outbox[1].body.split("token=")[0]
         )
 
-    def test_invalid_email_gets_a_clear_message_and_no_email(self):
+    def test_invalid_email_gets_a_clear_message_and_no_email(self) -> None:
         for bad_address in ["", "not-an-email", "a@", "<script>@x.com"]:
             with self.subTest(bad_address=bad_address):
                 response = self.send(bad_address, follow=True)
@@ -94,15 +100,17 @@ class SendLoginEmailViewTest(TestCase):
         self.assertEqual(mail.outbox, [])
         self.assertEqual(Token.objects.count(), 0)
 
-    def test_missing_email_field_gets_the_same_message(self):
+    def test_missing_email_field_gets_the_same_message(self) -> None:
         response = self.client.post("/accounts/send_login_email", follow=True)
         self.assertEqual(shown_messages(response), [INVALID_EMAIL_ERROR])
 
-    def test_GET_is_not_allowed(self):
+    def test_GET_is_not_allowed(self) -> None:
         self.assertEqual(self.client.get("/accounts/send_login_email").status_code, 405)
 
     @mock.patch("accounts.views.send_mail")
-    def test_smtp_refusal_is_logged_and_the_user_told_clearly(self, mock_send_mail):
+    def test_smtp_refusal_is_logged_and_the_user_told_clearly(
+        self, mock_send_mail: mock.MagicMock
+    ) -> None:
         mock_send_mail.side_effect = smtplib.SMTPSenderRefused(
             530, b"5.7.0 Authentication required", "noreply@superlists.test"
         )
@@ -113,7 +121,9 @@ class SendLoginEmailViewTest(TestCase):
         self.assertIn("Authentication required", "\n".join(logs.output))
 
     @mock.patch("accounts.views.send_mail")
-    def test_unreachable_mail_server_is_logged_and_the_user_told_clearly(self, mock_send_mail):
+    def test_unreachable_mail_server_is_logged_and_the_user_told_clearly(
+        self, mock_send_mail: mock.MagicMock
+    ) -> None:
         mock_send_mail.side_effect = ConnectionRefusedError(111, "Connection refused")
         with self.assertLogs("accounts.views", level="ERROR"):
             response = self.send("edith@example.com", follow=True)
@@ -123,11 +133,11 @@ class SendLoginEmailViewTest(TestCase):
 class LoginLinkHostTest(TestCase):
     """The link's host is configuration, never what the request's Host header says."""
 
-    def setUp(self):
+    def setUp(self) -> None:
         cache.clear()
 
     @override_settings(SITE_URL="https://superlists.example.com", ALLOWED_HOSTS=["*"])
-    def test_link_points_to_site_url_whatever_the_host_header(self):
+    def test_link_points_to_site_url_whatever_the_host_header(self) -> None:
         self.client.post(
             "/accounts/send_login_email",
             data={"email": "edith@example.com"},
@@ -140,7 +150,7 @@ class LoginLinkHostTest(TestCase):
     @override_settings(
         SITE_URL="https://superlists.example.com", ALLOWED_HOSTS=["superlists.example.com"]
     )
-    def test_a_host_that_is_not_ours_is_refused_and_no_email_sent(self):
+    def test_a_host_that_is_not_ours_is_refused_and_no_email_sent(self) -> None:
         response = self.client.post(
             "/accounts/send_login_email",
             data={"email": "edith@example.com"},
@@ -153,16 +163,16 @@ class LoginLinkHostTest(TestCase):
 
 @override_settings(LOGIN_EMAILS_PER_MINUTE_PER_ADDRESS=3, LOGIN_EMAILS_PER_MINUTE_PER_IP=20)
 class SendLoginEmailThrottleTest(TestCase):
-    def setUp(self):
+    def setUp(self) -> None:
         cache.clear()
         travel = time_machine.travel(MID_MINUTE, tick=False)
         travel.start()
         self.addCleanup(travel.stop)
 
-    def send(self, email: str, **extra):
+    def send(self, email: str, **extra: Any) -> "TestResponse":
         return self.client.post("/accounts/send_login_email", data={"email": email}, **extra)
 
-    def test_a_browser_over_the_address_limit_is_told_and_sent_nothing(self):
+    def test_a_browser_over_the_address_limit_is_told_and_sent_nothing(self) -> None:
         for _ in range(3):
             self.send("edith@example.com", follow=True)
         response = self.send("edith@example.com", headers={"accept": BROWSER_ACCEPT}, follow=True)
@@ -170,7 +180,7 @@ class SendLoginEmailThrottleTest(TestCase):
         self.assertEqual(shown_messages(response), [TOO_MANY_LOGIN_EMAILS])
         self.assertEqual(len(mail.outbox), 3)
 
-    def test_another_client_over_the_limit_gets_429(self):
+    def test_another_client_over_the_limit_gets_429(self) -> None:
         for _ in range(3):
             self.send("edith@example.com")
         response = self.send("edith@example.com", headers={"accept": "*/*"})
@@ -180,7 +190,7 @@ class SendLoginEmailThrottleTest(TestCase):
         self.assertEqual(len(mail.outbox), 3)
 
     @override_settings(LOGIN_EMAILS_PER_MINUTE_PER_IP=2)
-    def test_the_limit_per_client_address_spans_email_addresses(self):
+    def test_the_limit_per_client_address_spans_email_addresses(self) -> None:
         self.send("edith@example.com")
         self.send("francis@example.com")
         self.assertEqual(self.send("gertrude@example.com").status_code, 429)
@@ -188,7 +198,7 @@ class SendLoginEmailThrottleTest(TestCase):
         self.assertEqual(other_client.status_code, 302)
         self.assertEqual(len(mail.outbox), 3)
 
-    def test_invalid_addresses_still_get_the_form_error_not_the_throttle(self):
+    def test_invalid_addresses_still_get_the_form_error_not_the_throttle(self) -> None:
         for _ in range(4):
             self.send("edith@example.com", follow=True)
         response = self.send("not-an-email", follow=True)
@@ -196,13 +206,15 @@ class SendLoginEmailThrottleTest(TestCase):
 
 
 class LoginViewTest(TestCase):
-    def confirm_page(self, token: str, client: Client | None = None, **extra):
+    def confirm_page(
+        self, token: str, client: Client | None = None, **extra: Any
+    ) -> "TestResponse":
         return (client or self.client).get(f"/accounts/login?token={token}", **extra)
 
-    def log_in(self, token: str, client: Client | None = None, **extra):
+    def log_in(self, token: str, client: Client | None = None, **extra: Any) -> "TestResponse":
         return (client or self.client).post("/accounts/login", data={"token": token}, **extra)
 
-    def test_GET_shows_a_confirmation_page_and_logs_nobody_in(self):
+    def test_GET_shows_a_confirmation_page_and_logs_nobody_in(self) -> None:
         token = issue_login_token("edith@example.com")
         response = self.confirm_page(token)
         self.assertTemplateUsed(response, "confirm_login.html")
@@ -212,31 +224,31 @@ class LoginViewTest(TestCase):
         self.assertContains(response, 'id="id_confirm_login"')
         self.assertFalse(auth.get_user(self.client).is_authenticated)
 
-    def test_GET_does_not_use_the_token_up(self):
+    def test_GET_does_not_use_the_token_up(self) -> None:
         # A corporate mail scanner fetches every link in the email, several times
         token = issue_login_token("edith@example.com")
         for _ in range(3):
             self.confirm_page(token, Client())
         self.assertEqual(check_login_token(token).status, LinkStatus.VALID)
 
-    def test_confirmation_page_is_never_cached(self):
+    def test_confirmation_page_is_never_cached(self) -> None:
         response = self.confirm_page(issue_login_token("edith@example.com"))
         self.assertIn("no-store", response["Cache-Control"])
 
-    def test_POST_logs_in_creating_the_user_and_goes_home(self):
+    def test_POST_logs_in_creating_the_user_and_goes_home(self) -> None:
         response = self.log_in(issue_login_token("edith@example.com"))
         self.assertRedirects(response, "/")
         user = auth.get_user(self.client)
         self.assertTrue(user.is_authenticated)
         self.assertEqual(user, User.objects.get(email="edith@example.com"))
 
-    def test_shows_logged_in_email_and_logout_button(self):
+    def test_shows_logged_in_email_and_logout_button(self) -> None:
         response = self.log_in(issue_login_token("edith@example.com"), follow=True)
         self.assertContains(response, "Logged in as edith@example.com")
         self.assertContains(response, 'id="id_logout"')
         self.assertContains(response, 'href="/lists/users/edith@example.com/"')
 
-    def test_POST_needs_the_csrf_token(self):
+    def test_POST_needs_the_csrf_token(self) -> None:
         client = Client(enforce_csrf_checks=True)
         response = self.log_in(issue_login_token("edith@example.com"), client)
         self.assertEqual(response.status_code, 403)
@@ -253,18 +265,18 @@ class LoginViewTest(TestCase):
                 self.assertEqual(shown_messages(response), [message])
                 self.assertFalse(auth.get_user(self.client).is_authenticated)
 
-    def test_a_used_link_says_so_and_logs_nobody_in(self):
+    def test_a_used_link_says_so_and_logs_nobody_in(self) -> None:
         token = issue_login_token("edith@example.com")
         self.log_in(token, Client())
         self.assert_link_refused(token, USED_LOGIN_LINK)
 
-    def test_an_expired_link_says_so_and_logs_nobody_in(self):
+    def test_an_expired_link_says_so_and_logs_nobody_in(self) -> None:
         with time_machine.travel(MID_MINUTE, tick=False) as clock:
             token = issue_login_token("edith@example.com")
             clock.shift(timedelta(minutes=15, seconds=1))
             self.assert_link_refused(token, EXPIRED_LOGIN_LINK)
 
-    def test_a_link_expiring_between_GET_and_POST_says_so(self):
+    def test_a_link_expiring_between_GET_and_POST_says_so(self) -> None:
         with time_machine.travel(MID_MINUTE, tick=False) as clock:
             token = issue_login_token("edith@example.com")
             self.assertEqual(self.confirm_page(token).status_code, 200)
@@ -272,36 +284,36 @@ class LoginViewTest(TestCase):
             response = self.log_in(token, follow=True)
         self.assertEqual(shown_messages(response), [EXPIRED_LOGIN_LINK])
 
-    def test_bad_or_missing_token_shows_error_and_does_not_log_in(self):
+    def test_bad_or_missing_token_shows_error_and_does_not_log_in(self) -> None:
         for url in ["/accounts/login?token=abcd123", "/accounts/login", "/accounts/login?token="]:
             with self.subTest(url=url):
                 response = self.client.get(url, follow=True)
                 self.assertEqual(shown_messages(response), [INVALID_LOGIN_LINK])
                 self.assertFalse(auth.get_user(self.client).is_authenticated)
 
-    def test_a_bad_link_leads_where_a_new_one_can_be_asked_for(self):
+    def test_a_bad_link_leads_where_a_new_one_can_be_asked_for(self) -> None:
         response = self.client.get("/accounts/login?token=abcd123", follow=True)
         self.assertContains(response, 'action="/accounts/send_login_email"')
         self.assertContains(response, 'name="email"')
 
-    def test_a_link_replaced_by_a_newer_one_is_invalid(self):
+    def test_a_link_replaced_by_a_newer_one_is_invalid(self) -> None:
         old = issue_login_token("edith@example.com")
         issue_login_token("edith@example.com")
         self.assert_link_refused(old, INVALID_LOGIN_LINK)
 
-    def test_garbage_tokens_never_cause_a_server_error(self):
+    def test_garbage_tokens_never_cause_a_server_error(self) -> None:
         for garbage in ["\x00" * 59, "x" * 10_000, "é" * 59, "' OR 1=1 --"]:
             with self.subTest(garbage=garbage[:10]):
                 self.assertRedirects(self.client.get("/accounts/login", {"token": garbage}), "/")
                 self.assertRedirects(self.log_in(garbage), "/")
         self.assertRedirects(self.client.post("/accounts/login"), "/")
 
-    def test_other_methods_are_not_allowed(self):
+    def test_other_methods_are_not_allowed(self) -> None:
         self.assertEqual(self.client.put("/accounts/login").status_code, 405)
 
 
 class LogoutViewTest(TestCase):
-    def test_POST_logs_out_and_goes_home(self):
+    def test_POST_logs_out_and_goes_home(self) -> None:
         self.client.force_login(User.objects.create(email="edith@example.com"))
         response = self.client.post("/accounts/logout")
         self.assertRedirects(response, "/")

@@ -19,7 +19,7 @@ def processes_mentioning(text: str) -> list[int]:
 
 
 class BrowserTest(TestCase):
-    def test_quit_ends_every_browser_process(self):
+    def test_quit_ends_every_browser_process(self) -> None:
         browser = make_browser()
         chromium_profile = browser.capabilities.get("chrome", {}).get("userDataDir")
         profile_dir = chromium_profile or browser.capabilities["moz:profile"]
@@ -44,8 +44,8 @@ class JavaScriptSwitchTest(TestCase):
         browser.get(SCRIPTED_PAGE)
         return browser.find_element("id", "h").text
 
-    def test_pages_run_their_scripts_by_default(self):
+    def test_pages_run_their_scripts_by_default(self) -> None:
         self.assertEqual(self.heading_in(javascript=True), "scripted")
 
-    def test_a_browser_without_javascript_runs_none(self):
+    def test_a_browser_without_javascript_runs_none(self) -> None:
         self.assertEqual(self.heading_in(javascript=False), "static")

@@ -2,7 +2,8 @@ import sys
 import textwrap
 from unittest import TestCase
 
-from functional_tests.fixture_channel import FixtureChannel, RemoteCommandFailed
+from functional_tests.fixture_channel import FixtureChannel
+from functional_tests.ssh import RemoteCommandFailed
 
 # A stand-in for `manage.py serve_fixture_commands`, speaking the same protocol.
 FAKE_SERVER = textwrap.dedent(
@@ -34,37 +35,37 @@ class FixtureChannelTest(TestCase):
         self.addCleanup(channel.close)
         return channel
 
-    def test_reads_the_greeting_then_answers_requests_in_turn(self):
+    def test_reads_the_greeting_then_answers_requests_in_turn(self) -> None:
         channel = self.channel()
         self.assertEqual(channel.server_info, {"test_fixtures": True})
         self.assertEqual(channel.run("echo", "edith@example.com"), "edith@example.com")
         self.assertEqual(channel.run("echo", "a second", "request"), "a second request")
 
-    def test_a_command_error_says_what_failed_where(self):
+    def test_a_command_error_says_what_failed_where(self) -> None:
         with self.assertRaisesRegex(
             RemoteCommandFailed, "`fail x@y.z` failed in the fake server: no such email"
         ):
             self.channel().run("fail", "x@y.z")
 
-    def test_a_server_that_ends_gives_its_exit_status_and_errors(self):
+    def test_a_server_that_ends_gives_its_exit_status_and_errors(self) -> None:
         channel = self.channel()
         with self.assertRaisesRegex(RemoteCommandFailed, r"ended \(exit 1\) .*\n.*crashed on boom"):
             channel.run("boom")
         self.assertFalse(channel.is_running())
 
-    def test_a_server_that_will_not_start_says_why(self):
+    def test_a_server_that_will_not_start_says_why(self) -> None:
         with self.assertRaisesRegex(RemoteCommandFailed, "before its greeting:\nUnknown command"):
             self.channel("refuse")
 
-    def test_an_answer_that_is_not_json_is_an_error(self):
+    def test_an_answer_that_is_not_json_is_an_error(self) -> None:
         with self.assertRaisesRegex(RemoteCommandFailed, "'Traceback .*', not JSON"):
             self.channel().run("garble")
 
-    def test_a_silent_server_times_out(self):
+    def test_a_silent_server_times_out(self) -> None:
         with self.assertRaisesRegex(RemoteCommandFailed, "its greeting from the fake server took"):
             self.channel("silent", timeout=0.5)
 
-    def test_closing_ends_the_server(self):
+    def test_closing_ends_the_server(self) -> None:
         channel = self.channel()
         channel.close()
         self.assertFalse(channel.is_running())

@@ -7,10 +7,10 @@ from functional_tests.live_server import PromptWSGIServer
 
 
 class PromptWSGIServerTest(TestCase):
-    def test_accepted_connections_send_without_waiting_for_acks(self):
+    def test_accepted_connections_send_without_waiting_for_acks(self) -> None:
         server = PromptWSGIServer(("127.0.0.1", 0), WSGIRequestHandler)
         self.addCleanup(server.server_close)
-        client = socket.create_connection(server.server_address, timeout=5)
+        client = socket.create_connection(("127.0.0.1", server.server_port), timeout=5)
         self.addCleanup(client.close)
 
         connection, _address = server.get_request()

@@ -7,11 +7,13 @@ keep their old numbered URL (as a redirect); new ones never have one.
 
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 import lists.models
 
 
-def give_existing_lists_keys(apps, schema_editor) -> None:
+def give_existing_lists_keys(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     List = apps.get_model("lists", "List")
     for existing in List.objects.filter(key__isnull=True).only("pk"):
         existing.key = lists.models.new_list_key()

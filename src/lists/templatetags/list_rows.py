@@ -1,12 +1,13 @@
 """The list table's rows, built in Python: the page's cost grows with them (see bench/)."""
 
 from collections.abc import Sequence
-from typing import Any
 
 from django import template
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from lists.forms import EditItemForm
 
 register = template.Library()
 
@@ -33,7 +34,7 @@ def item_rows(
     items: Sequence[ItemRow],
     list_url: str,
     editing: int | None = None,
-    edit_form: Any = None,
+    edit_form: EditItemForm | None = None,
 ) -> SafeString:
     """Each item's row: a done button (``aria-pressed``), its number and text, edit and delete.
 
@@ -41,7 +42,7 @@ def item_rows(
     the ids are integers and the list's URL is made of URL-safe characters only.
     """
     csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{context["csrf_token"]}">'
-    rows = []
+    rows: list[str] = []
     for number, (item_id, text, done) in enumerate(items, start=1):
         if item_id == editing:
             rows.append(

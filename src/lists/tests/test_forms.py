@@ -17,38 +17,38 @@ from lists.models import Item, List
 
 
 class ItemFormTest(TestCase):
-    def test_validation_for_blank_items(self):
+    def test_validation_for_blank_items(self) -> None:
         form = ItemForm(data={"text": ""})
         self.assertFalse(form.is_valid())
         self.assertEqual(form.errors["text"], [EMPTY_ITEM_ERROR])
 
-    def test_whitespace_only_is_blank(self):
+    def test_whitespace_only_is_blank(self) -> None:
         form = ItemForm(data={"text": "   "})
         self.assertEqual(form.errors["text"], [EMPTY_ITEM_ERROR])
 
-    def test_accepts_an_item_of_the_maximum_length(self):
+    def test_accepts_an_item_of_the_maximum_length(self) -> None:
         self.assertTrue(ItemForm(data={"text": "x" * Item.MAX_LENGTH}).is_valid())
 
-    def test_refuses_longer_items_with_a_message(self):
+    def test_refuses_longer_items_with_a_message(self) -> None:
         form = ItemForm(data={"text": "x" * (Item.MAX_LENGTH + 1)})
         self.assertEqual(form.errors["text"], [TOO_LONG_ITEM_ERROR])
 
 
 class NewListFormTest(TestCase):
-    def test_save_creates_new_list_and_item(self):
+    def test_save_creates_new_list_and_item(self) -> None:
         form = NewListForm(data={"text": "do me"})
         self.assertTrue(form.is_valid())
         new_list = form.save(owner=User.objects.create(email="a@b.com"))
         self.assertEqual(List.objects.get(), new_list)
         self.assertEqual(new_list.item_set.get().text, "do me")
 
-    def test_save_keeps_the_owner_if_logged_in(self):
+    def test_save_keeps_the_owner_if_logged_in(self) -> None:
         user = User.objects.create(email="a@b.com")
         form = NewListForm(data={"text": "do me"})
         form.is_valid()
         self.assertEqual(form.save(owner=user).owner, user)
 
-    def test_save_leaves_anonymous_lists_ownerless(self):
+    def test_save_leaves_anonymous_lists_ownerless(self) -> None:
         from django.contrib.auth.models import AnonymousUser
 
         form = NewListForm(data={"text": "do me"})
@@ -57,28 +57,28 @@ class NewListFormTest(TestCase):
 
 
 class ExistingListItemFormTest(TestCase):
-    def test_validation_for_blank_items(self):
+    def test_validation_for_blank_items(self) -> None:
         form = ExistingListItemForm(for_list=List.objects.create(), data={"text": ""})
         self.assertEqual(form.errors["text"], [EMPTY_ITEM_ERROR])
 
-    def test_validation_for_duplicate_items(self):
+    def test_validation_for_duplicate_items(self) -> None:
         mylist = List.objects.create()
         Item.objects.create(list=mylist, text="no twins!")
         form = ExistingListItemForm(for_list=mylist, data={"text": "no twins!"})
         self.assertEqual(form.errors["text"], [DUPLICATE_ITEM_ERROR])
 
-    def test_same_text_in_another_list_is_fine(self):
+    def test_same_text_in_another_list_is_fine(self) -> None:
         Item.objects.create(list=List.objects.create(), text="twin")
         form = ExistingListItemForm(for_list=List.objects.create(), data={"text": "twin"})
         self.assertTrue(form.is_valid())
 
-    def test_save(self):
+    def test_save(self) -> None:
         mylist = List.objects.create()
         form = ExistingListItemForm(for_list=mylist, data={"text": "hi"})
         form.is_valid()
         self.assertEqual(form.save(), Item.objects.get())
 
-    def test_save_of_an_item_added_meanwhile_by_another_request_is_a_duplicate_error(self):
+    def test_save_of_an_item_added_meanwhile_by_another_request_is_a_duplicate_error(self) -> None:
         mylist = List.objects.create()
         form = ExistingListItemForm(for_list=mylist, data={"text": "at the same time"})
         self.assertTrue(form.is_valid())
@@ -90,34 +90,34 @@ class ExistingListItemFormTest(TestCase):
 
 
 class ShareListFormTest(TestCase):
-    def setUp(self):
+    def setUp(self) -> None:
         self.owner = User.objects.create(email="edith@example.com")
         self.list = List.objects.create(owner=self.owner)
 
     def form(self, sharee: str) -> ShareListForm:
         return ShareListForm(for_list=self.list, data={"sharee": sharee})
 
-    def test_shares_with_an_existing_user(self):
+    def test_shares_with_an_existing_user(self) -> None:
         oni = User.objects.create(email="oni@example.com")
         form = self.form("oni@example.com")
         self.assertTrue(form.is_valid(), form.errors)
         self.assertEqual(form.save(), oni)
         self.assertEqual(list(self.list.shared_with.all()), [oni])
 
-    def test_makes_the_account_of_an_address_nobody_has_used_yet(self):
+    def test_makes_the_account_of_an_address_nobody_has_used_yet(self) -> None:
         form = self.form("newcomer@example.com")
         self.assertTrue(form.is_valid(), form.errors)
         form.save()
         self.assertEqual(self.list.shared_with.get().email, "newcomer@example.com")
 
-    def test_an_address_differing_only_in_case_is_the_same_account(self):
+    def test_an_address_differing_only_in_case_is_the_same_account(self) -> None:
         oni = User.objects.create(email="oni@example.com")
         form = self.form("Oni@Example.com")
         self.assertTrue(form.is_valid(), form.errors)
         self.assertEqual(form.save(), oni)
         self.assertEqual(User.objects.count(), 2)
 
-    def test_refuses_what_is_not_an_email_address(self):
+    def test_refuses_what_is_not_an_email_address(self) -> None:
         for bad in ["", "   ", "oni", "oni@", "<script>alert(1)</script>@example.com",
                     "oni@example.com<b>", "a" * 250 + "@example.com"]:
             with self.subTest(bad=bad[:40]):
@@ -125,12 +125,12 @@ class ShareListFormTest(TestCase):
                 self.assertFalse(form.is_valid())
                 self.assertEqual(form.errors["sharee"], [SHARE_INVALID_EMAIL_ERROR])
 
-    def test_refuses_sharing_with_the_owner(self):
+    def test_refuses_sharing_with_the_owner(self) -> None:
         for own in ["edith@example.com", "EDITH@example.com"]:
             with self.subTest(own=own):
                 self.assertEqual(self.form(own).errors["sharee"], [SHARE_WITH_YOURSELF_ERROR])
 
-    def test_refuses_sharing_twice_with_the_same_person(self):
+    def test_refuses_sharing_twice_with_the_same_person(self) -> None:
         self.list.shared_with.add(User.objects.create(email="oni@example.com"))
         for again in ["oni@example.com", "ONI@example.com"]:
             with self.subTest(again=again):

@@ -1,5 +1,6 @@
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.state import StateApps
 from django.test import TransactionTestCase
 
 BEFORE_KEYS = [("lists", "0001_initial"), ("accounts", "0002_hashed_expiring_tokens")]
@@ -9,16 +10,16 @@ WITH_KEYS = [("lists", "0002_list_keys_and_sharing")]
 class ListKeysMigrationTest(TransactionTestCase):
     """Lists made before keys get one each, keep their items and owner, and their numbered URL."""
 
-    def migrate(self, targets):
+    def migrate(self, targets: list[tuple[str, str]]) -> StateApps:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(targets)
         return executor.loader.project_state(targets).apps
 
-    def tearDown(self):
+    def tearDown(self) -> None:
         self.migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
-    def test_existing_lists_get_distinct_keys_and_lose_nothing(self):
+    def test_existing_lists_get_distinct_keys_and_lose_nothing(self) -> None:
         old_apps = self.migrate(BEFORE_KEYS)
         user = old_apps.get_model("accounts", "User").objects.create(email="edith@example.com")
         OldList = old_apps.get_model("lists", "List")

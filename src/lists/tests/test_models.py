@@ -8,62 +8,62 @@ from lists.models import Item, List
 
 
 class ItemModelTest(TestCase):
-    def test_default_text(self):
+    def test_default_text(self) -> None:
         self.assertEqual(Item().text, "")
 
-    def test_item_is_related_to_list(self):
+    def test_item_is_related_to_list(self) -> None:
         mylist = List.objects.create()
         item = Item.objects.create(list=mylist, text="a")
         self.assertIn(item, mylist.item_set.all())
 
-    def test_cannot_save_empty_list_items(self):
+    def test_cannot_save_empty_list_items(self) -> None:
         mylist = List.objects.create()
         item = Item(list=mylist, text="")
         with self.assertRaises(ValidationError):
             item.full_clean()
 
-    def test_duplicate_items_are_invalid(self):
+    def test_duplicate_items_are_invalid(self) -> None:
         mylist = List.objects.create()
         Item.objects.create(list=mylist, text="bla")
         with self.assertRaises(IntegrityError):
             Item.objects.create(list=mylist, text="bla")
 
-    def test_can_save_same_item_to_different_lists(self):
+    def test_can_save_same_item_to_different_lists(self) -> None:
         Item.objects.create(list=List.objects.create(), text="bla")
         item = Item(list=List.objects.create(), text="bla")
         item.full_clean()  # should not raise
 
-    def test_list_ordering(self):
+    def test_list_ordering(self) -> None:
         mylist = List.objects.create()
         item1 = Item.objects.create(list=mylist, text="i1")
         item2 = Item.objects.create(list=mylist, text="item 2")
         item3 = Item.objects.create(list=mylist, text="3")
         self.assertEqual(list(Item.objects.all()), [item1, item2, item3])
 
-    def test_string_representation(self):
+    def test_string_representation(self) -> None:
         self.assertEqual(str(Item(text="some text")), "some text")
 
 
 class ListModelTest(TestCase):
-    def test_get_absolute_url(self):
+    def test_get_absolute_url(self) -> None:
         mylist = List.objects.create()
         self.assertEqual(mylist.get_absolute_url(), f"/lists/{mylist.key}/")
 
-    def test_lists_can_have_owners(self):
+    def test_lists_can_have_owners(self) -> None:
         user = User.objects.create(email="a@b.com")
         mylist = List.objects.create(owner=user)
         self.assertIn(mylist, user.lists.all())
 
-    def test_list_owner_is_optional(self):
+    def test_list_owner_is_optional(self) -> None:
         List.objects.create()  # should not raise
 
-    def test_list_name_is_first_item_text(self):
+    def test_list_name_is_first_item_text(self) -> None:
         mylist = List.objects.create()
         Item.objects.create(list=mylist, text="first item")
         Item.objects.create(list=mylist, text="second item")
         self.assertEqual(mylist.name, "first item")
 
-    def test_with_names_gives_the_same_names_in_one_query(self):
+    def test_with_names_gives_the_same_names_in_one_query(self) -> None:
         for number in range(3):
             mylist = List.objects.create()
             Item.objects.create(list=mylist, text=f"first of {number}")
@@ -74,18 +74,18 @@ class ListModelTest(TestCase):
 
 
 class ListKeyTest(TestCase):
-    def test_each_list_gets_a_random_url_safe_key_of_128_bits(self):
+    def test_each_list_gets_a_random_url_safe_key_of_128_bits(self) -> None:
         keys = {List.objects.create().key for _ in range(50)}
         self.assertEqual(len(keys), 50)
         for key in keys:
             self.assertRegex(key, r"\A[A-Za-z0-9_-]{22}\Z")  # 22 base64 characters: 132 bits
 
-    def test_new_lists_have_no_numbered_url(self):
+    def test_new_lists_have_no_numbered_url(self) -> None:
         self.assertFalse(List.objects.create().has_numbered_url)
 
 
 class VisibilityTest(TestCase):
-    def setUp(self):
+    def setUp(self) -> None:
         self.owner = User.objects.create(email="owner@example.com")
         self.sharee = User.objects.create(email="sharee@example.com")
         self.stranger = User.objects.create(email="stranger@example.com")
@@ -93,41 +93,47 @@ class VisibilityTest(TestCase):
         self.owned.shared_with.add(self.sharee)
         self.anyones = List.objects.create()
 
-    def visible(self, user) -> set[List]:
+    def visible(self, user: User | AnonymousUser) -> set[List]:
         return set(List.objects.visible_to(user))
 
-    def test_a_list_without_owner_is_visible_to_everyone(self):
-        for user in [AnonymousUser(), self.owner, self.sharee, self.stranger]:
+    def test_a_list_without_owner_is_visible_to_everyone(self) -> None:
+        everyone: list[User | AnonymousUser] = [
+            AnonymousUser(),
+            self.owner,
+            self.sharee,
+            self.stranger,
+        ]
+        for user in everyone:
             self.assertIn(self.anyones, self.visible(user))
 
-    def test_an_owned_list_is_visible_to_its_owner_and_sharees_only(self):
+    def test_an_owned_list_is_visible_to_its_owner_and_sharees_only(self) -> None:
         self.assertIn(self.owned, self.visible(self.owner))
         self.assertIn(self.owned, self.visible(self.sharee))
         self.assertNotIn(self.owned, self.visible(self.stranger))
         self.assertNotIn(self.owned, self.visible(AnonymousUser()))
 
-    def test_a_list_with_many_sharees_comes_once(self):
+    def test_a_list_with_many_sharees_comes_once(self) -> None:
         for number in range(3):
             self.owned.shared_with.add(User.objects.create(email=f"more{number}@example.com"))
         self.assertEqual(List.objects.visible_to(self.owner).filter(pk=self.owned.pk).count(), 1)
         self.assertEqual(List.objects.visible_to(self.sharee).get(key=self.owned.key), self.owned)
 
-    def test_owned_by_is_the_owners_lists_only(self):
+    def test_owned_by_is_the_owners_lists_only(self) -> None:
         self.assertEqual(list(List.objects.owned_by(self.owner)), [self.owned])
         self.assertEqual(list(List.objects.owned_by(self.sharee)), [])
         self.assertEqual(list(List.objects.owned_by(AnonymousUser())), [])
 
-    def test_owned_by_or_shared_with_is_the_users_lists_and_those_shared_with_them(self):
+    def test_owned_by_or_shared_with_is_the_users_lists_and_those_shared_with_them(self) -> None:
         self.assertEqual(list(List.objects.owned_by_or_shared_with(self.owner)), [self.owned])
         self.assertEqual(list(List.objects.owned_by_or_shared_with(self.sharee)), [self.owned])
         self.assertEqual(list(List.objects.owned_by_or_shared_with(self.stranger)), [])
         self.assertEqual(list(List.objects.owned_by_or_shared_with(AnonymousUser())), [])
 
-    def test_is_shared_with(self):
+    def test_is_shared_with(self) -> None:
         self.assertTrue(self.owned.is_shared_with(self.sharee))
         self.assertFalse(self.owned.is_shared_with(self.owner))
         self.assertFalse(self.owned.is_shared_with(self.stranger))
         self.assertFalse(self.owned.is_shared_with(AnonymousUser()))
 
-    def test_the_sharee_finds_shared_lists_under_shared_lists(self):
+    def test_the_sharee_finds_shared_lists_under_shared_lists(self) -> None:
         self.assertEqual(list(self.sharee.shared_lists.all()), [self.owned])

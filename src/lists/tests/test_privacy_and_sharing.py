@@ -1,5 +1,6 @@
 import re
 import smtplib
+from typing import TYPE_CHECKING
 from unittest import mock
 
 from django.contrib.messages import get_messages
@@ -12,6 +13,9 @@ from lists.forms import ALREADY_SHARED_ERROR, SHARE_INVALID_EMAIL_ERROR, SHARE_W
 from lists.models import Item, List
 from lists.views import LOG_IN_FOR_MY_LISTS, SHARE_EMAIL_NOT_SENT, SHARE_EMAIL_SUBJECT
 
+if TYPE_CHECKING:  # the test client's response type exists in django-stubs only
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 
 def without_csrf_token(page: bytes) -> bytes:
     """The page, less its CSRF token (masked anew on every response)."""
@@ -21,7 +25,7 @@ def without_csrf_token(page: bytes) -> bytes:
 class OwnedListTestCase(TestCase):
     """Edith's list, shared with Oni; Mallory is logged in but neither."""
 
-    def setUp(self):
+    def setUp(self) -> None:
         self.edith = User.objects.create(email="edith@example.com")
         self.oni = User.objects.create(email="oni@example.com")
         self.mallory = User.objects.create(email="mallory@example.com")
@@ -36,31 +40,31 @@ class OwnedListTestCase(TestCase):
             client.force_login(user)
         return client
 
-    def assert_is_the_404_page(self, response) -> None:
+    def assert_is_the_404_page(self, response: "TestResponse") -> None:
         self.assertEqual(response.status_code, 404)
         self.assertTemplateUsed(response, "404.html")
         self.assertNotContains(response, "Get help", status_code=404)
 
 
 class PrivateListTest(OwnedListTestCase):
-    def test_owner_and_sharee_see_the_list(self):
+    def test_owner_and_sharee_see_the_list(self) -> None:
         for user in [self.edith, self.oni]:
             with self.subTest(user=user):
                 response = self.as_user(user).get(self.url)
                 self.assertContains(response, "1: Get help")
 
-    def test_anyone_else_gets_the_404_page(self):
+    def test_anyone_else_gets_the_404_page(self) -> None:
         for user in [None, self.mallory]:
             with self.subTest(user=user):
                 self.assert_is_the_404_page(self.as_user(user).get(self.url))
 
-    def test_the_404_is_the_same_as_for_a_list_that_does_not_exist(self):
+    def test_the_404_is_the_same_as_for_a_list_that_does_not_exist(self) -> None:
         missing = self.as_user(self.mallory).get("/lists/" + "A" * 22 + "/")
         private = self.as_user(self.mallory).get(self.url)
         self.assertEqual(private.status_code, missing.status_code)
         self.assertEqual(without_csrf_token(private.content), without_csrf_token(missing.content))
 
-    def test_owner_and_sharee_can_add_items(self):
+    def test_owner_and_sharee_can_add_items(self) -> None:
         self.as_user(self.edith).post(self.url, {"text": "from Edith"})
         self.as_user(self.oni).post(self.url, {"text": "Hi Edith!"})
         self.assertEqual(
@@ -68,18 +72,18 @@ class PrivateListTest(OwnedListTestCase):
             ["Get help", "from Edith", "Hi Edith!"],
         )
 
-    def test_nobody_else_can_add_items(self):
+    def test_nobody_else_can_add_items(self) -> None:
         for user in [None, self.mallory]:
             with self.subTest(user=user):
                 response = self.as_user(user).post(self.url, {"text": "sneaky"})
                 self.assert_is_the_404_page(response)
         self.assertFalse(Item.objects.filter(text="sneaky").exists())
 
-    def test_an_unshared_person_loses_access(self):
+    def test_an_unshared_person_loses_access(self) -> None:
         self.list.shared_with.remove(self.oni)
         self.assert_is_the_404_page(self.as_user(self.oni).get(self.url))
 
-    def test_a_list_made_without_logging_in_is_anyones_with_the_link(self):
+    def test_a_list_made_without_logging_in_is_anyones_with_the_link(self) -> None:
         anyones = List.objects.create()
         for user in [None, self.mallory]:
             with self.subTest(user=user):
@@ -87,12 +91,12 @@ class PrivateListTest(OwnedListTestCase):
                 client.post(anyones.get_absolute_url(), {"text": f"from {user}"})
                 self.assertContains(client.get(anyones.get_absolute_url()), f"from {user}")
 
-    def test_a_neighbouring_key_finds_nothing(self):
+    def test_a_neighbouring_key_finds_nothing(self) -> None:
         key = self.list.key
         neighbour = key[:-1] + ("A" if key[-1] != "A" else "B")
         self.assert_is_the_404_page(self.as_user(self.edith).get(f"/lists/{neighbour}/"))
 
-    def test_list_page_queries_do_not_grow_with_items_or_sharees(self):
+    def test_list_page_queries_do_not_grow_with_items_or_sharees(self) -> None:
         client = self.as_user(self.edith)
         # the session, the user, the list, its sharees, its items
         with self.assertNumQueries(5):
@@ -109,52 +113,52 @@ class PrivateListTest(OwnedListTestCase):
 class NumberedUrlTest(OwnedListTestCase):
     """Lists made before keys keep their old /lists/<id>/ URL, as a redirect."""
 
-    def setUp(self):
+    def setUp(self) -> None:
         super().setUp()
         List.objects.filter(pk=self.list.pk).update(has_numbered_url=True)
         self.numbered_url = f"/lists/{self.list.id}/"
 
-    def test_redirects_whoever_may_see_the_list_to_its_key(self):
+    def test_redirects_whoever_may_see_the_list_to_its_key(self) -> None:
         for user in [self.edith, self.oni]:
             with self.subTest(user=user):
                 self.assertRedirects(self.as_user(user).get(self.numbered_url), self.url)
 
-    def test_is_the_404_page_for_anyone_else(self):
+    def test_is_the_404_page_for_anyone_else(self) -> None:
         for user in [None, self.mallory]:
             with self.subTest(user=user):
                 self.assert_is_the_404_page(self.as_user(user).get(self.numbered_url))
 
-    def test_new_lists_have_no_numbered_url(self):
+    def test_new_lists_have_no_numbered_url(self) -> None:
         newer = List.objects.create(owner=self.edith)
         self.assert_is_the_404_page(self.as_user(self.edith).get(f"/lists/{newer.id}/"))
 
-    def test_a_post_to_a_numbered_url_is_a_404_not_a_lost_redirect(self):
+    def test_a_post_to_a_numbered_url_is_a_404_not_a_lost_redirect(self) -> None:
         response = self.as_user(self.edith).post(self.numbered_url, {"text": "x"})
         self.assertEqual(response.status_code, 404)
 
-    def test_a_number_too_big_for_any_id_is_a_404(self):
+    def test_a_number_too_big_for_any_id_is_a_404(self) -> None:
         response = self.as_user(self.edith).get("/lists/" + "9" * 30 + "/")
         self.assertEqual(response.status_code, 404)
 
 
 class MyListsPrivacyTest(OwnedListTestCase):
-    def test_shows_the_users_own_and_shared_lists(self):
+    def test_shows_the_users_own_and_shared_lists(self) -> None:
         response = self.as_user(self.oni).get("/lists/users/oni@example.com/")
         self.assertContains(response, "Lists shared with me")
         self.assertContains(
             response, f'<a href="{self.url}">Get help</a> (edith@example.com\'s list)'
         )
 
-    def test_another_users_my_lists_is_the_404_page(self):
+    def test_another_users_my_lists_is_the_404_page(self) -> None:
         response = self.as_user(self.mallory).get("/lists/users/edith@example.com/")
         self.assertEqual(response.status_code, 404)
         self.assertTemplateUsed(response, "404.html")
 
-    def test_an_unknown_user_is_the_404_page_too(self):
+    def test_an_unknown_user_is_the_404_page_too(self) -> None:
         response = self.as_user(self.mallory).get("/lists/users/nobody@example.com/")
         self.assertEqual(response.status_code, 404)
 
-    def test_an_anonymous_visitor_is_told_to_log_in(self):
+    def test_an_anonymous_visitor_is_told_to_log_in(self) -> None:
         response = self.as_user(None).get("/lists/users/edith@example.com/", follow=True)
         self.assertRedirects(response, "/")
         self.assertContains(response, LOG_IN_FOR_MY_LISTS)
@@ -163,36 +167,36 @@ class MyListsPrivacyTest(OwnedListTestCase):
 
 @override_settings(SITE_URL="https://superlists.example.com")
 class ShareListTest(OwnedListTestCase):
-    def share(self, sharee: str, user: User | None = None):
+    def share(self, sharee: str, user: User | None = None) -> "TestResponse":
         client = self.as_user(user or self.edith)
         return client.post(f"{self.url}share", {"sharee": sharee})
 
-    def test_owner_sees_the_share_box_and_who_it_is_shared_with(self):
+    def test_owner_sees_the_share_box_and_who_it_is_shared_with(self) -> None:
         response = self.as_user(self.edith).get(self.url)
         self.assertContains(response, 'name="sharee"')
         self.assertContains(response, 'placeholder="your-friend@example.com"')
         self.assertContains(response, '<span class="list-sharee">oni@example.com</span>')
         self.assertContains(response, '<span id="id_list_owner">edith@example.com</span>')
 
-    def test_a_sharee_sees_who_it_is_shared_with_but_no_share_box(self):
+    def test_a_sharee_sees_who_it_is_shared_with_but_no_share_box(self) -> None:
         response = self.as_user(self.oni).get(self.url)
         self.assertContains(response, '<span class="list-sharee">oni@example.com</span>')
         self.assertNotContains(response, 'name="sharee"')
         self.assertContains(response, "Leave this list")
 
-    def test_a_list_without_owner_has_no_sharing(self):
+    def test_a_list_without_owner_has_no_sharing(self) -> None:
         anyones = List.objects.create()
         response = self.as_user(self.edith).get(anyones.get_absolute_url())
         self.assertNotContains(response, "Shared with")
         self.assertNotContains(response, 'name="sharee"')
 
-    def test_sharing_adds_the_sharee_and_redirects_to_the_list(self):
+    def test_sharing_adds_the_sharee_and_redirects_to_the_list(self) -> None:
         response = self.share("newfriend@example.com")
         self.assertRedirects(response, self.url)
         self.assertIn("newfriend@example.com", {u.email for u in self.list.shared_with.all()})
 
     @override_settings(ALLOWED_HOSTS=["attacker.example"])
-    def test_the_sharee_is_emailed_a_link_from_site_url_not_the_host_header(self):
+    def test_the_sharee_is_emailed_a_link_from_site_url_not_the_host_header(self) -> None:
         self.as_user(self.edith).post(
             f"{self.url}share", {"sharee": "newfriend@example.com"}, HTTP_HOST="attacker.example"
         )
@@ -202,7 +206,7 @@ class ShareListTest(OwnedListTestCase):
         self.assertIn(f"https://superlists.example.com{self.url}", email.body)
         self.assertNotIn("attacker", email.body)
 
-    def test_if_the_mail_server_refuses_the_share_stands_and_the_owner_is_told(self):
+    def test_if_the_mail_server_refuses_the_share_stands_and_the_owner_is_told(self) -> None:
         refusal = smtplib.SMTPSenderRefused(530, b"5.7.0 Authentication required", "noreply")
         with (
             mock.patch("lists.views.send_mail", side_effect=refusal),
@@ -215,7 +219,7 @@ class ShareListTest(OwnedListTestCase):
         self.assertEqual(messages, [SHARE_EMAIL_NOT_SENT.format(sharee="newfriend@example.com")])
         self.assertIn("SMTPSenderRefused", logs.output[0])
 
-    def test_bad_input_is_a_form_error_on_the_list_page_and_nothing_is_shared(self):
+    def test_bad_input_is_a_form_error_on_the_list_page_and_nothing_is_shared(self) -> None:
         cases = {
             "not-an-address": SHARE_INVALID_EMAIL_ERROR,
             "": SHARE_INVALID_EMAIL_ERROR,
@@ -234,7 +238,7 @@ class ShareListTest(OwnedListTestCase):
         self.assertEqual(User.objects.count(), 3)
         self.assertEqual(mail.outbox, [])
 
-    def test_only_the_owner_can_share(self):
+    def test_only_the_owner_can_share(self) -> None:
         for user in [self.oni, self.mallory]:
             with self.subTest(user=user):
                 self.assert_is_the_404_page(self.share("x@example.com", user))
@@ -242,26 +246,26 @@ class ShareListTest(OwnedListTestCase):
         self.assertEqual(anonymous.status_code, 404)
         self.assertFalse(User.objects.filter(email="x@example.com").exists())
 
-    def test_a_list_without_owner_cannot_be_shared(self):
+    def test_a_list_without_owner_cannot_be_shared(self) -> None:
         anyones = List.objects.create()
         response = self.as_user(self.edith).post(
             f"{anyones.get_absolute_url()}share", {"sharee": "x@example.com"}
         )
         self.assertEqual(response.status_code, 404)
 
-    def test_sharing_needs_the_csrf_token(self):
+    def test_sharing_needs_the_csrf_token(self) -> None:
         client = Client(enforce_csrf_checks=True)
         client.force_login(self.edith)
         response = client.post(f"{self.url}share", {"sharee": "x@example.com"})
         self.assertEqual(response.status_code, 403)
         self.assertFalse(User.objects.filter(email="x@example.com").exists())
 
-    def test_get_is_not_allowed(self):
+    def test_get_is_not_allowed(self) -> None:
         self.assertEqual(self.as_user(self.edith).get(f"{self.url}share").status_code, 405)
 
 
 class UnshareTest(OwnedListTestCase):
-    def test_the_owner_removes_a_sharee(self):
+    def test_the_owner_removes_a_sharee(self) -> None:
         response = self.as_user(self.edith).post(
             f"{self.url}sharees/remove", {"sharee": "oni@example.com"}
         )
@@ -269,14 +273,14 @@ class UnshareTest(OwnedListTestCase):
         self.assertEqual(self.list.shared_with.count(), 0)
         self.assert_is_the_404_page(self.as_user(self.oni).get(self.url))
 
-    def test_removing_someone_who_is_not_a_sharee_says_so(self):
+    def test_removing_someone_who_is_not_a_sharee_says_so(self) -> None:
         response = self.as_user(self.edith).post(
             f"{self.url}sharees/remove", {"sharee": "mallory@example.com"}, follow=True
         )
         self.assertContains(response, "This list isn&#x27;t shared with mallory@example.com")
         self.assertEqual(self.list.shared_with.count(), 1)
 
-    def test_only_the_owner_removes_sharees(self):
+    def test_only_the_owner_removes_sharees(self) -> None:
         for user in [None, self.oni, self.mallory]:
             with self.subTest(user=user):
                 response = self.as_user(user).post(
@@ -285,12 +289,12 @@ class UnshareTest(OwnedListTestCase):
                 self.assertEqual(response.status_code, 404)
         self.assertEqual(self.list.shared_with.count(), 1)
 
-    def test_a_sharee_leaves_the_list(self):
+    def test_a_sharee_leaves_the_list(self) -> None:
         response = self.as_user(self.oni).post(f"{self.url}leave")
         self.assertRedirects(response, "/lists/users/oni@example.com/")
         self.assertEqual(self.list.shared_with.count(), 0)
 
-    def test_only_a_sharee_can_leave(self):
+    def test_only_a_sharee_can_leave(self) -> None:
         for user in [None, self.edith, self.mallory]:
             with self.subTest(user=user):
                 self.assertEqual(self.as_user(user).post(f"{self.url}leave").status_code, 404)

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.test import TestCase
 from django.utils.html import escape
 
@@ -5,85 +7,88 @@ from accounts.models import User
 from lists.forms import DUPLICATE_ITEM_ERROR, EMPTY_ITEM_ERROR, TOO_LONG_ITEM_ERROR
 from lists.models import Item, List
 
+if TYPE_CHECKING:  # the test client's response type exists in django-stubs only
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 
 class HomePageTest(TestCase):
-    def test_uses_home_template(self):
+    def test_uses_home_template(self) -> None:
         response = self.client.get("/")
         self.assertTemplateUsed(response, "home.html")
 
-    def test_renders_input_form(self):
+    def test_renders_input_form(self) -> None:
         response = self.client.get("/")
         self.assertContains(response, 'method="POST" action="/lists/new"')
         self.assertContains(response, 'name="text"')
         self.assertContains(response, 'placeholder="Enter a to-do item"')
         self.assertContains(response, "Start a new To-Do list")
 
-    def test_static_files_are_our_own(self):
+    def test_static_files_are_our_own(self) -> None:
         response = self.client.get("/")
         self.assertContains(response, "/static/bootstrap/css/bootstrap.min.css")
         self.assertNotContains(response, "https://")
 
 
 class NewListTest(TestCase):
-    def test_can_save_a_POST_request(self):
+    def test_can_save_a_POST_request(self) -> None:
         self.client.post("/lists/new", data={"text": "A new list item"})
         self.assertEqual(Item.objects.get().text, "A new list item")
 
-    def test_redirects_after_POST(self):
+    def test_redirects_after_POST(self) -> None:
         response = self.client.post("/lists/new", data={"text": "A new list item"})
         self.assertRedirects(response, f"/lists/{List.objects.get().key}/")
 
-    def test_for_invalid_input_renders_home_template_with_error(self):
+    def test_for_invalid_input_renders_home_template_with_error(self) -> None:
         response = self.client.post("/lists/new", data={"text": ""})
         self.assertEqual(response.status_code, 200)
         self.assertTemplateUsed(response, "home.html")
         self.assertContains(response, escape(EMPTY_ITEM_ERROR))
         self.assertContains(response, "is-invalid")
 
-    def test_invalid_list_items_arent_saved(self):
+    def test_invalid_list_items_arent_saved(self) -> None:
         self.client.post("/lists/new", data={"text": ""})
         self.assertEqual(List.objects.count(), 0)
         self.assertEqual(Item.objects.count(), 0)
 
-    def test_missing_text_field_is_an_empty_item(self):
+    def test_missing_text_field_is_an_empty_item(self) -> None:
         response = self.client.post("/lists/new", data={})
         self.assertContains(response, escape(EMPTY_ITEM_ERROR))
 
-    def test_too_long_item_is_refused_with_a_message_and_kept_in_the_box(self):
+    def test_too_long_item_is_refused_with_a_message_and_kept_in_the_box(self) -> None:
         text = "x" * (Item.MAX_LENGTH + 1)
         response = self.client.post("/lists/new", data={"text": text})
         self.assertContains(response, escape(TOO_LONG_ITEM_ERROR))
         self.assertContains(response, f'value="{text}"')
         self.assertEqual(Item.objects.count(), 0)
 
-    def test_list_owner_is_saved_if_user_is_authenticated(self):
+    def test_list_owner_is_saved_if_user_is_authenticated(self) -> None:
         user = User.objects.create(email="a@b.com")
         self.client.force_login(user)
         self.client.post("/lists/new", data={"text": "new item"})
         self.assertEqual(List.objects.get().owner, user)
 
-    def test_GET_is_not_allowed_to_create_lists(self):
+    def test_GET_is_not_allowed_to_create_lists(self) -> None:
         response = self.client.get("/lists/new")
         self.assertEqual(response.status_code, 405)
         self.assertEqual(List.objects.count(), 0)
 
 
 class ListViewTest(TestCase):
-    def post_item(self, mylist: List, text: str):
+    def post_item(self, mylist: List, text: str) -> "TestResponse":
         return self.client.post(f"/lists/{mylist.key}/", data={"text": text})
 
-    def test_uses_list_template(self):
+    def test_uses_list_template(self) -> None:
         mylist = List.objects.create()
         response = self.client.get(f"/lists/{mylist.key}/")
         self.assertTemplateUsed(response, "list.html")
 
-    def test_renders_input_form_posting_to_the_list(self):
+    def test_renders_input_form_posting_to_the_list(self) -> None:
         mylist = List.objects.create()
         response = self.client.get(f"/lists/{mylist.key}/")
         self.assertContains(response, f'method="POST" action="/lists/{mylist.key}/"')
         self.assertContains(response, "Your To-Do list")
 
-    def test_displays_only_items_for_that_list(self):
+    def test_displays_only_items_for_that_list(self) -> None:
         correct_list = List.objects.create()
         Item.objects.create(text="itemey 1", list=correct_list)
         Item.objects.create(text="itemey 2", list=correct_list)
@@ -93,7 +98,7 @@ class ListViewTest(TestCase):
         self.assertContains(response, "2: itemey 2")
         self.assertNotContains(response, "other list item")
 
-    def test_can_save_a_POST_request_to_an_existing_list(self):
+    def test_can_save_a_POST_request_to_an_existing_list(self) -> None:
         correct_list = List.objects.create()
         List.objects.create()
         self.post_item(correct_list, "A new item for an existing list")
@@ -101,12 +106,12 @@ class ListViewTest(TestCase):
         self.assertEqual(new_item.text, "A new item for an existing list")
         self.assertEqual(new_item.list, correct_list)
 
-    def test_POST_redirects_to_list_view(self):
+    def test_POST_redirects_to_list_view(self) -> None:
         correct_list = List.objects.create()
         response = self.post_item(correct_list, "A new item")
         self.assertRedirects(response, f"/lists/{correct_list.key}/")
 
-    def test_for_invalid_input_nothing_saved_and_error_shown(self):
+    def test_for_invalid_input_nothing_saved_and_error_shown(self) -> None:
         mylist = List.objects.create()
         response = self.post_item(mylist, "")
         self.assertEqual(Item.objects.count(), 0)
@@ -114,7 +119,7 @@ class ListViewTest(TestCase):
         self.assertContains(response, escape(EMPTY_ITEM_ERROR))
         self.assertContains(response, "is-invalid")
 
-    def test_duplicate_item_validation_errors_end_up_on_lists_page(self):
+    def test_duplicate_item_validation_errors_end_up_on_lists_page(self) -> None:
         mylist = List.objects.create()
         Item.objects.create(list=mylist, text="textey")
         response = self.post_item(mylist, "textey")
@@ -122,27 +127,27 @@ class ListViewTest(TestCase):
         self.assertContains(response, 'value="textey"')
         self.assertEqual(Item.objects.count(), 1)
 
-    def test_html_in_items_is_escaped(self):
+    def test_html_in_items_is_escaped(self) -> None:
         mylist = List.objects.create()
         self.post_item(mylist, "<script>alert('hi')</script>")
         response = self.client.get(f"/lists/{mylist.key}/")
         self.assertNotContains(response, "<script>alert")
         self.assertContains(response, "&lt;script&gt;alert(&#x27;hi&#x27;)&lt;/script&gt;")
 
-    def test_unknown_list_is_a_404_page(self):
+    def test_unknown_list_is_a_404_page(self) -> None:
         response = self.client.get("/lists/9999/")
         self.assertEqual(response.status_code, 404)
         self.assertTemplateUsed(response, "404.html")
 
-    def test_posting_to_an_unknown_list_is_a_404(self):
+    def test_posting_to_an_unknown_list_is_a_404(self) -> None:
         response = self.client.post("/lists/9999/", data={"text": "x"})
         self.assertEqual(response.status_code, 404)
         self.assertEqual(Item.objects.count(), 0)
 
-    def test_non_numeric_list_id_is_a_404(self):
+    def test_non_numeric_list_id_is_a_404(self) -> None:
         self.assertEqual(self.client.get("/lists/abc/").status_code, 404)
 
-    def test_shows_the_owner(self):
+    def test_shows_the_owner(self) -> None:
         user = User.objects.create(email="owner@example.com")
         mylist = List.objects.create(owner=user)
         Item.objects.create(list=mylist, text="x")
@@ -152,12 +157,12 @@ class ListViewTest(TestCase):
 
 
 class MyListsTest(TestCase):
-    def test_my_lists_url_renders_my_lists_template(self):
+    def test_my_lists_url_renders_my_lists_template(self) -> None:
         self.client.force_login(User.objects.create(email="a@b.com"))
         response = self.client.get("/lists/users/a@b.com/")
         self.assertTemplateUsed(response, "my_lists.html")
 
-    def test_passes_correct_owner_and_links_each_list_by_name(self):
+    def test_passes_correct_owner_and_links_each_list_by_name(self) -> None:
         User.objects.create(email="wrong@owner.com")
         correct_user = User.objects.create(email="a@b.com")
         mylist = List.objects.create(owner=correct_user)
@@ -169,7 +174,7 @@ class MyListsTest(TestCase):
         self.assertContains(response, heading)
         self.assertContains(response, f'<a href="/lists/{mylist.key}/">Reticulate splines</a>')
 
-    def test_owner_sees_their_lists_in_three_queries_however_many(self):
+    def test_owner_sees_their_lists_in_three_queries_however_many(self) -> None:
         owner = User.objects.create(email="a@b.com")
         friends = [User.objects.create(email=f"friend{number}@b.com") for number in range(5)]
         for number in range(50):
@@ -186,7 +191,7 @@ class MyListsTest(TestCase):
         self.assertContains(response, "item 49")
         self.assertContains(response, "shared item 49")
 
-    def test_query_count_does_not_grow_with_the_number_of_lists(self):
+    def test_query_count_does_not_grow_with_the_number_of_lists(self) -> None:
         owner = User.objects.create(email="a@b.com")
         self.client.force_login(owner)
 

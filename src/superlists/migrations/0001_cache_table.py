@@ -3,12 +3,14 @@ a server needs (Django otherwise wants a separate `createcachetable`)."""
 
 from django.core.management import call_command
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 
-def create_cache_table(apps, schema_editor) -> None:
+def create_cache_table(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
 
 
 class Migration(migrations.Migration):
-    dependencies: list = []
+    dependencies = []
     operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]

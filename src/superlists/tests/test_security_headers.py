@@ -23,7 +23,7 @@ class ContentSecurityPolicyTest(TestCase):
         directives = (directive.split() for directive in header.split(";") if directive.strip())
         return {name: sources for name, *sources in directives}
 
-    def test_only_the_sites_own_resources_and_nothing_inline(self):
+    def test_only_the_sites_own_resources_and_nothing_inline(self) -> None:
         policy = self.policy()
         self.assertEqual(policy["default-src"], ["'self'"])
         self.assertEqual(policy["frame-ancestors"], ["'none'"])
@@ -32,13 +32,13 @@ class ContentSecurityPolicyTest(TestCase):
             self.assertNotIn("'unsafe-inline'", sources)
             self.assertNotIn("'unsafe-eval'", sources)
 
-    def test_every_page_has_it_including_the_login_confirmation(self):
+    def test_every_page_has_it_including_the_login_confirmation(self) -> None:
         token = issue_login_token("edith@example.com")
         for url in ["/", "/lists/987654321/", f"/accounts/login?token={token}"]:
             with self.subTest(url=url):
                 self.assertEqual(self.policy(url)["default-src"], ["'self'"])
 
-    def test_our_templates_have_nothing_the_policy_would_block(self):
+    def test_our_templates_have_nothing_the_policy_would_block(self) -> None:
         self.assertTrue(TEMPLATES)
         for template in TEMPLATES:
             text = template.read_text()
@@ -46,7 +46,7 @@ class ContentSecurityPolicyTest(TestCase):
                 with self.subTest(template=template.name, what=what):
                     self.assertIsNone(pattern.search(text))
 
-    def test_the_template_check_would_catch_inline_code(self):
+    def test_the_template_check_would_catch_inline_code(self) -> None:
         for sample in ["<script>x()</script>", '<p style="color: red">', '<a onclick="x()">']:
             with self.subTest(sample=sample):
                 self.assertTrue(any(p.search(sample) for p in INLINE_CODE.values()))
@@ -56,12 +56,12 @@ class ContentSecurityPolicyTest(TestCase):
 
 
 class OtherSecurityHeadersTest(TestCase):
-    def test_pages_may_not_be_framed_or_sniffed(self):
+    def test_pages_may_not_be_framed_or_sniffed(self) -> None:
         response = self.client.get("/")
         self.assertEqual(response["X-Frame-Options"], "DENY")
         self.assertEqual(response["X-Content-Type-Options"], "nosniff")
 
-    def test_cookies_are_http_only(self):
+    def test_cookies_are_http_only(self) -> None:
         self.client.post("/accounts/login", data={"token": issue_login_token("edith@example.com")})
         response = self.client.get("/")  # its form sets the CSRF cookie
         self.assertTrue(self.client.cookies[settings.SESSION_COOKIE_NAME]["httponly"])

@@ -5,6 +5,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.core.checks import Warning
 from django.test import SimpleTestCase, override_settings
@@ -28,7 +29,7 @@ PRODUCTION_ENV = {
 SERVICE_URLS = {"DATABASE_URL", "REDIS_URL", "CACHE_URL"}
 
 
-def run_python(arguments: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+def run_python(arguments: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """Run Python in src/ in a new process, which reads the settings afresh from ``env``."""
     clean_env = {k: v for k, v in os.environ.items() if k not in {*PRODUCTION_ENV, *SERVICE_URLS}}
     return subprocess.run(
@@ -41,16 +42,16 @@ def run_python(arguments: list[str], env: dict[str, str]) -> subprocess.Complete
     )
 
 
-def run_check(env: dict[str, str]) -> subprocess.CompletedProcess:
+def run_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return run_python(["manage.py", "check"], env)
 
 
 class ProductionSettingsTest(SimpleTestCase):
-    def test_complete_production_environment_starts(self):
+    def test_complete_production_environment_starts(self) -> None:
         result = run_check(PRODUCTION_ENV)
         self.assertEqual(result.returncode, 0, result.stderr)
 
-    def test_each_missing_required_variable_is_named_at_start_up(self):
+    def test_each_missing_required_variable_is_named_at_start_up(self) -> None:
         for name in [
             "DJANGO_SECRET_KEY",
             "DJANGO_ALLOWED_HOST",
@@ -65,19 +66,19 @@ class ProductionSettingsTest(SimpleTestCase):
                 self.assertNotEqual(result.returncode, 0)
                 self.assertIn(f"needs the environment variable {name}", result.stderr)
 
-    def test_a_malformed_number_is_named_at_start_up(self):
+    def test_a_malformed_number_is_named_at_start_up(self) -> None:
         result = run_check({**PRODUCTION_ENV, "EMAIL_PORT": "58 7"})
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("EMAIL_PORT='58 7' must be a whole number", result.stderr)
 
-    def test_missing_email_password_is_a_start_up_warning_not_a_crash(self):
+    def test_missing_email_password_is_a_start_up_warning_not_a_crash(self) -> None:
         env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_PASSWORD"}
         result = run_check(env)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn(EMAIL_PASSWORD_MISSING, result.stderr)
         self.assertIn("EMAIL_PASSWORD is not set", result.stderr)
 
-    def test_fixture_commands_exist_only_where_the_env_file_enables_them(self):
+    def test_fixture_commands_exist_only_where_the_env_file_enables_them(self) -> None:
         def commands(env: dict[str, str]) -> list[str]:
             return run_python(["manage.py", "help", "--commands"], env).stdout.split()
 
@@ -91,7 +92,7 @@ class ProductionSettingsTest(SimpleTestCase):
         self.assertIn("reset_database", staging)
         self.assertIn("expire_login_links", staging)
 
-    def test_site_url_must_be_a_scheme_and_host_only(self):
+    def test_site_url_must_be_a_scheme_and_host_only(self) -> None:
         for site_url in [
             "superlists.example.com",
             "https://superlists.example.com/lists",
@@ -102,13 +103,13 @@ class ProductionSettingsTest(SimpleTestCase):
                 self.assertNotEqual(result.returncode, 0)
                 self.assertIn("must be a scheme and host only", result.stderr)
 
-    def test_a_number_setting_that_is_not_a_number_is_named(self):
+    def test_a_number_setting_that_is_not_a_number_is_named(self) -> None:
         result = run_check({**PRODUCTION_ENV, "LOGIN_TOKEN_MAX_AGE": "15min"})
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("LOGIN_TOKEN_MAX_AGE='15min' must be a whole number", result.stderr)
 
 
-def settings_in(env: dict[str, str], *names: str) -> dict:
+def settings_in(env: dict[str, str], *names: str) -> dict[str, Any]:
     """The values of the settings ``names`` in a new process started with ``env``."""
     code = (
         "import json; from django.conf import settings; "
@@ -116,7 +117,8 @@ def settings_in(env: dict[str, str], *names: str) -> dict:
     )
     result = run_python(["manage.py", "shell", "--verbosity", "0", "-c", code], env)
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    values: dict[str, Any] = json.loads(result.stdout)
+    return values
 
 
 # check --deploy rightly warns that a key like PRODUCTION_ENV's is weak; the deploy generates these.
@@ -134,15 +136,15 @@ class DeployCheckTest(SimpleTestCase):
 
     env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": STRONG_SECRET_KEY}
 
-    def deploy_check(self, env: dict[str, str]) -> subprocess.CompletedProcess:
+    def deploy_check(self, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         return run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
 
-    def test_clean_behind_tls(self):
+    def test_clean_behind_tls(self) -> None:
         result = self.deploy_check({**self.env, "DJANGO_HTTPS": "1"})
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("System check identified no issues (0 silenced)", result.stdout)
 
-    def test_over_plain_http_only_the_https_settings_are_warned_about(self):
+    def test_over_plain_http_only_the_https_settings_are_warned_about(self) -> None:
         result = self.deploy_check(self.env)
         self.assertEqual(set(re.findall(r"\((\w+\.W\d+)\)", result.stderr)), HTTPS_WARNINGS)
 
@@ -156,7 +158,7 @@ class HttpsSettingsTest(SimpleTestCase):
         "SECURE_PROXY_SSL_HEADER",
     )
 
-    def test_plain_http_by_default_so_staging_still_works(self):
+    def test_plain_http_by_default_so_staging_still_works(self) -> None:
         self.assertEqual(
             settings_in(PRODUCTION_ENV, *self.names),
             {
@@ -168,18 +170,18 @@ class HttpsSettingsTest(SimpleTestCase):
             },
         )
 
-    def test_https_turns_on_the_redirect_hsts_and_secure_cookies(self):
+    def test_https_turns_on_the_redirect_hsts_and_secure_cookies(self) -> None:
         values = settings_in({**PRODUCTION_ENV, "DJANGO_HTTPS": "1"}, *self.names)
         self.assertEqual(values["SECURE_HSTS_SECONDS"], 365 * 24 * 3600)
         self.assertTrue(values["SECURE_SSL_REDIRECT"])
         self.assertTrue(values["SESSION_COOKIE_SECURE"])
         self.assertTrue(values["CSRF_COOKIE_SECURE"])
 
-    def test_hsts_duration_is_a_setting(self):
+    def test_hsts_duration_is_a_setting(self) -> None:
         env = {**PRODUCTION_ENV, "DJANGO_HTTPS": "1", "DJANGO_HSTS_SECONDS": "3600"}
         self.assertEqual(settings_in(env, "SECURE_HSTS_SECONDS")["SECURE_HSTS_SECONDS"], 3600)
 
-    def test_x_forwarded_proto_is_believed_only_behind_a_proxy(self):
+    def test_x_forwarded_proto_is_believed_only_behind_a_proxy(self) -> None:
         env = {**PRODUCTION_ENV, "DJANGO_REVERSE_PROXIES": "1"}
         self.assertEqual(
             settings_in(env, "SECURE_PROXY_SSL_HEADER")["SECURE_PROXY_SSL_HEADER"],
@@ -189,22 +191,22 @@ class HttpsSettingsTest(SimpleTestCase):
 
 class EmailPasswordCheckTest(SimpleTestCase):
     @override_settings(PRODUCTION=True, EMAIL_HOST_PASSWORD="", EMAIL_HOST="h", EMAIL_HOST_USER="u")
-    def test_warns_in_production_without_password(self):
+    def test_warns_in_production_without_password(self) -> None:
         warnings = check_email_password()
         self.assertEqual(len(warnings), 1)
         self.assertIsInstance(warnings[0], Warning)
 
     @override_settings(PRODUCTION=True, EMAIL_HOST_PASSWORD="secret")
-    def test_quiet_in_production_with_password(self):
+    def test_quiet_in_production_with_password(self) -> None:
         self.assertEqual(check_email_password(), [])
 
     @override_settings(PRODUCTION=False)
-    def test_quiet_in_development(self):
+    def test_quiet_in_development(self) -> None:
         self.assertEqual(check_email_password(), [])
 
 
 class StartUpWarningTest(SimpleTestCase):
-    def test_wsgi_start_up_logs_a_missing_email_password(self):
+    def test_wsgi_start_up_logs_a_missing_email_password(self) -> None:
         env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_PASSWORD"}
         result = run_python(["-c", "import superlists.wsgi"], env)
         self.assertEqual(result.returncode, 0, result.stderr)

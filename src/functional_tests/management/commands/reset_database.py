@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from functional_tests.server_state import FixturesDisabled, reset_database
@@ -6,7 +8,7 @@ from functional_tests.server_state import FixturesDisabled, reset_database
 class Command(BaseCommand):
     help = "Empty every data table, for the next functional test (staging servers only)."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             reset_database()
         except FixturesDisabled as refusal:

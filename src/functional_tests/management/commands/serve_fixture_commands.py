@@ -67,7 +67,7 @@ class Command(BaseCommand):
         "every test (staging servers only)."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             ensure_fixtures_enabled()
         except FixturesDisabled as refusal:
