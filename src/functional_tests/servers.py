@@ -109,11 +109,6 @@ class ProductionTargetRefused(Exception):
     pass
 
 
-# Unique to this test run, so no email from an earlier run can ever match.
-RUN_ID = secrets.token_hex(4)
-_address_numbers = itertools.count(1)
-
-
 class StagingServer:
     """A deployed server the FTs may reset and log people in on, which it proves first.
 
@@ -127,6 +122,9 @@ class StagingServer:
         self.environ = dict(environ)
         self._channel: FixtureChannel | None = None
         self._confirmed_staging = False
+        # Unique to this server object, so no email from an earlier test class or run can match.
+        self._address_tag = secrets.token_hex(4)
+        self._address_numbers = itertools.count(1)
 
     @property
     def url(self) -> str:
@@ -173,9 +171,9 @@ class StagingServer:
         self._run_fixture("expire_login_links", email)
 
     def email_address(self, name: str) -> str:
-        """A new address in the test mailbox for each call: ``user+NAME-RUNID-N@domain``."""
+        """A new address in the test mailbox for each call: ``user+NAME-TAG-N@domain``."""
         user, _, domain = self._require("FT_EMAIL_ADDRESS").partition("@")
-        return f"{user}+{name}-{RUN_ID}-{next(_address_numbers)}@{domain}"
+        return f"{user}+{name}-{self._address_tag}-{next(self._address_numbers)}@{domain}"
 
     def email_body(self, recipient: str, subject: str, sent_after: datetime) -> str:
         message = wait_for_email(self.pop3, recipient, subject, sent_after, EMAIL_TIMEOUT)

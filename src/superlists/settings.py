@@ -41,6 +41,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from superlists.environment import env_flag
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -52,13 +54,6 @@ def required_env(name: str) -> str:
             "set it in the server's env file (superlists.env)."
         )
     return value
-
-
-def env_flag(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.lower() not in {"0", "false", "no", "off"}
 
 
 def env_int(name: str, default: int) -> int:
