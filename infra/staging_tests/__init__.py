@@ -1,13 +1,4 @@
-"""Tests that need the stand-in hosts up and deployed (scripts/test-staging runs them).
-
-They import the app's own messages and FT helpers (importable through the venv's
-superlists-project.pth), so Django is set up with the development settings; nothing here uses a
-local database.
+"""Tests that need the stand-in hosts up and deployed: scripts/test-staging runs them with
+Django's test runner (`src/manage.py test infra.staging_tests`), which sets Django up for their
+imports of the app's messages and FT helpers; nothing here uses the local test database.
 """
-
-import os
-
-import django
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "superlists.settings")
-django.setup()

@@ -9,16 +9,8 @@ Both have the same operations: ``url``, ``reset()``, ``create_session(email)``,
 ``expire_login_links(email)``, ``email_address(name)``, ``email_body(recipient, subject,
 sent_after)`` and ``close()``. A test never asks which one it has.
 
-Every environment variable the FTs read about a server is read here:
-
-``TEST_SERVER``            host or host:port of the server under test; unset: the local live server
-``TEST_SERVER_SSH``        SSH destination of that server's host (default ``root@<host>``)
-``TEST_SERVER_CONTAINER``  name of the app's container there (default ``superlists``)
-``FT_PRODUCTION_HOSTS``    regular expression for hosts the FTs must never touch, matched against
-                           the whole host (``example\\.com`` does not match ``example.com.evil``)
-``FT_EMAIL_ADDRESS``       the mailbox emails go to; each test sends to its own ``+tag`` of it
-``FT_POP3_HOST``, ``FT_POP3_PORT`` (110, or 995 with SSL), ``FT_POP3_SSL`` (yes/no),
-``FT_POP3_USER``, ``FT_POP3_PASSWORD``: how to read that mailbox
+Every environment variable the FTs read about a server is read here; the README's table ("The
+stand-in staging host, and the FTs against a server") says what each means.
 """
 
 import itertools

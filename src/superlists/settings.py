@@ -1,36 +1,9 @@
 """Settings for Superlists.
 
-Every setting that comes from the environment is read here, and nowhere else.
-
-Development is the default: DEBUG on, a throwaway secret key, SQLite in ``src/db.sqlite3`` and
-emails printed to the console (so the login link shows in the terminal).
-
-Production mode is switched on by ``DJANGO_DEBUG_FALSE``. Then these must be set, or start-up
-fails naming the missing one: ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOST`` (comma-separated for
-several), ``DJANGO_DB_PATH``, ``EMAIL_HOST``, ``EMAIL_HOST_USER`` and ``SITE_URL``. Optional:
-``EMAIL_PORT`` (587), ``EMAIL_USE_TLS`` (1) and ``EMAIL_PASSWORD``: a server may deliberately run
-without one (staging, to reproduce the book's 530 error), so its absence is a system-check
-warning, not a crash (see ``superlists.checks``).
-
-``SITE_URL`` (e.g. ``https://superlists.example.com``, no path) is where login links point; in
-development it may be left unset, and links then use the request's host.
-``DJANGO_HTTPS`` (production mode only; default off, for a plain-HTTP staging server) says the
-site is served over HTTPS: HTTP is redirected to HTTPS, HSTS is sent for ``DJANGO_HSTS_SECONDS``
-(one year) with subdomains and preload, and cookies are sent over HTTPS only.
-``DJANGO_REVERSE_PROXIES`` (0) is how many reverse proxies stand in front of the app: only then
-are their ``X-Forwarded-Proto`` and ``X-Forwarded-For`` headers believed.
-``LOGIN_TOKEN_MAX_AGE`` (900 seconds) is how long a login link works.
-``LOGIN_EMAILS_PER_MINUTE_PER_ADDRESS`` (3) and ``LOGIN_EMAILS_PER_MINUTE_PER_IP`` (20) limit
-requests for login emails (see ``accounts.throttling``).
-
-``DATABASE_URL`` (e.g. ``postgres://user:password@host/name``) switches from SQLite to that
-database server, in both modes; in production it replaces ``DJANGO_DB_PATH``.
-``REDIS_URL`` (or ``CACHE_URL``, a ``redis://`` URL) puts the cache in Redis instead of the
-database. Either way nothing is kept in the app's process, so several instances act as one.
-
-``DJANGO_ENABLE_TEST_FIXTURES`` (production mode only; always on in development) installs the
-functional tests' server-side fixture commands (``create_session``, ``reset_database``). A staging
-server's env file sets it; production's never does.
+Every setting that comes from the environment is read here, and nowhere else. What each
+variable means, its default, and which production mode (``DJANGO_DEBUG_FALSE``) requires are in
+one table: the README's "Settings". Development is the default: DEBUG on, a throwaway secret key,
+SQLite in ``src/db.sqlite3`` and emails printed to the console.
 """
 
 import os
