@@ -94,7 +94,7 @@ def my_list_entries(lists: Sequence[List], empty: str, shared: bool = False) -> 
                 items_plural="" if item_count == 1 else "s",
                 done=getattr(each, "done_count", 0),
                 iso=each.updated_at.isoformat(),
-                when=timezone.localtime(each.updated_at).strftime("%d %b %Y, %H:%M"),
+                when=timezone.localtime(each.updated_at).strftime("%d %b %Y, %H:%M %Z"),
             )
         )
     return mark_safe("\n".join(entries))
