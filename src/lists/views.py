@@ -98,7 +98,6 @@ def render_list(
     share_form: ShareListForm | None = None,
     edit_form: EditItemForm | None = None,
     editing: int | None = None,
-    status: int = 200,
 ) -> HttpResponse:
     # Only the columns the rows show: building an Item object per row was a large part of the
     # page's cost.
@@ -123,7 +122,6 @@ def render_list(
             "is_sharee": not is_owner and request.user.pk in {s.pk for s in sharees},
             "share_form": share_form or ShareListForm(for_list=our_list),
         },
-        status=status,
     )
 
 
