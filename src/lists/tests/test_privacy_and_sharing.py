@@ -5,12 +5,13 @@ from unittest import mock
 
 from django.contrib.messages import get_messages
 from django.core import mail
-from django.test import Client, TestCase, override_settings
+from django.test import Client, override_settings
 from django.utils.html import escape
 
 from accounts.models import User
 from lists.forms import ALREADY_SHARED_ERROR, SHARE_INVALID_EMAIL_ERROR, SHARE_WITH_YOURSELF_ERROR
 from lists.models import Item, List
+from lists.tests.people import EdithsSharedListTestCase
 from lists.views import LOG_IN_FOR_MY_LISTS, SHARE_EMAIL_NOT_SENT, SHARE_EMAIL_SUBJECT
 
 if TYPE_CHECKING:  # the test client's response type exists in django-stubs only
@@ -22,23 +23,12 @@ def without_csrf_token(page: bytes) -> bytes:
     return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", page)
 
 
-class OwnedListTestCase(TestCase):
+class OwnedListTestCase(EdithsSharedListTestCase):
     """Edith's list, shared with Oni; Mallory is logged in but neither."""
 
     def setUp(self) -> None:
-        self.edith = User.objects.create(email="edith@example.com")
-        self.oni = User.objects.create(email="oni@example.com")
-        self.mallory = User.objects.create(email="mallory@example.com")
-        self.list = List.objects.create(owner=self.edith)
+        super().setUp()
         Item.objects.create(list=self.list, text="Get help")
-        self.list.shared_with.add(self.oni)
-        self.url = self.list.get_absolute_url()
-
-    def as_user(self, user: User | None) -> Client:
-        client = Client()
-        if user:
-            client.force_login(user)
-        return client
 
     def assert_is_the_404_page(self, response: "TestResponse") -> None:
         self.assertEqual(response.status_code, 404)
