@@ -1,7 +1,7 @@
 """Production can never be wiped: both layers proven on the stand-in's fake production host.
 
 The fake production host (127.0.10.2) is deployed by the same playbook with production's
-configuration: its env file does not enable test fixtures.
+configuration: no staging marker is mounted into its container.
 """
 
 import os
@@ -72,6 +72,24 @@ class ProductionGuardsTest(unittest.TestCase):
         )
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("Test fixtures are disabled on this server", result.stderr)
+
+    def test_no_docker_exec_switches_the_fixtures_on(self) -> None:
+        # The variable that once enabled them, passed by hand, changes nothing.
+        result = ssh(
+            config.PRODUCTION_HOST,
+            f"docker exec -e DJANGO_ENABLE_TEST_FIXTURES=1 {PRODUCTION_CONTAINER} "
+            "python manage.py reset_database",
+        )
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("Unknown command", result.stderr)
+        # Nor can anyone inside the container, root included, make the staging marker appear.
+        result = ssh(
+            config.PRODUCTION_HOST,
+            f"docker exec -u root {PRODUCTION_CONTAINER} "
+            "sh -c 'mkdir -p /etc/superlists && touch /etc/superlists/staging'",
+        )
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("Read-only file system", result.stderr)
 
     def test_the_ft_suite_pointed_at_production_refuses_to_run(self) -> None:
         result = subprocess.run(

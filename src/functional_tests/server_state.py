@@ -28,8 +28,8 @@ def ensure_fixtures_enabled() -> None:
     if not settings.ENABLE_TEST_FIXTURES:
         raise FixturesDisabled(
             "Test fixtures are disabled on this server: it is not a staging server. "
-            "A staging server's env file sets DJANGO_ENABLE_TEST_FIXTURES=1; "
-            "production's never does."
+            "Only a staging server's deploy mounts /etc/superlists/staging (read-only) "
+            "into its container; production's never does."
         )
 
 

@@ -40,6 +40,11 @@ def env_int(name: str, default: int) -> int:
 
 
 PRODUCTION = "DJANGO_DEBUG_FALSE" in os.environ
+# Only a staging server's deploy mounts this file (read-only) into the app's container, for the
+# container's whole life. The container's root filesystem is read-only, so nothing run inside it
+# (`docker exec -e …` included) can make the file appear; and no environment variable can point
+# elsewhere. Its presence alone enables the FTs' fixture commands in production mode.
+STAGING_MARKER = Path("/etc/superlists/staging")
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
 
@@ -56,7 +61,7 @@ if PRODUCTION:
     EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", default=True)
     EMAIL_TIMEOUT = 10
     DEFAULT_FROM_EMAIL = EMAIL_HOST_USER
-    ENABLE_TEST_FIXTURES = env_flag("DJANGO_ENABLE_TEST_FIXTURES", default=False)
+    ENABLE_TEST_FIXTURES = STAGING_MARKER.is_file()
     SITE_URL = required_env("SITE_URL")
     HTTPS = env_flag("DJANGO_HTTPS", default=False)
 else:
@@ -127,6 +132,8 @@ CSRF_COOKIE_HTTPONLY = True
 # travel over plain HTTP. Without it a plain-HTTP staging server keeps working: a browser would
 # never send secure cookies back over HTTP, so nobody could log in there.
 SECURE_SSL_REDIRECT = HTTPS
+# The proxy's health checks reach the app over plain HTTP, without X-Forwarded-Proto.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
@@ -182,6 +189,13 @@ else:
             },
         }
     }
+
+# manage.py backup_database / restore_database (superlists.backups).
+BACKUP_DIR = Path(
+    os.environ.get("DJANGO_BACKUP_DIR")
+    or ("/backups" if PRODUCTION else BASE_DIR.parent / "backups")
+)
+BACKUP_KEEP_DAYS = env_int("DJANGO_BACKUP_KEEP_DAYS", 14)
 
 # Shared by every app instance: sessions live in the database (Django's default), and the cache
 # (the login throttle) in the database too, unless Redis is configured.

@@ -1,9 +1,11 @@
 from django.urls import include, path
 
 from lists import views as list_views
+from superlists.views import healthz
 
 urlpatterns = [
     path("", list_views.home_page, name="home"),
     path("lists/", include("lists.urls")),
     path("accounts/", include("accounts.urls")),
+    path("healthz", healthz, name="healthz"),
 ]
