@@ -18,8 +18,8 @@ from infra.staging_tests.remote import (
     start_list,
     submit_on_home_page,
 )
-from infra.standin import config, deploy
-from infra.standin.mail_probe import stand_in_mailbox
+from infra.standin import config, credentials, deploy
+from infra.standin.mail.probe import stand_in_mailbox
 
 
 def must_search(pattern: str, text: str) -> re.Match[str]:
@@ -95,7 +95,7 @@ class DeployedSiteTest(unittest.TestCase):
 
 class RedeployTest(unittest.TestCase):
     def test_second_deploy_changes_nothing_and_never_prints_secrets(self) -> None:
-        result = deploy.run_playbook("staging")
+        result = deploy.run_playbook("staging", credentials.sender_password())
         self.assertEqual(result.returncode, 0)
         self.assertRegex(result.stdout, r"127\.0\.10\.1\s*: ok=\d+\s+changed=0 ")
         env_file = ssh(config.STAGING_HOST, "cat /srv/superlists/superlists.env").stdout
@@ -110,7 +110,7 @@ class RedeployTest(unittest.TestCase):
         removed = ssh(config.STAGING_HOST, "docker rm -f superlists")
         self.assertEqual(removed.returncode, 0, removed.stderr)
 
-        result = deploy.run_playbook("staging")
+        result = deploy.run_playbook("staging", credentials.sender_password())
 
         self.assertEqual(result.returncode, 0)
         self.assertIn("1: Survive the redeploy", page_text(STAGING_URL, list_path))

@@ -1,9 +1,12 @@
 """The book's debugging story, automated on the stand-in staging host.
 
-Deployed without EMAIL_PASSWORD, the SMTP server refuses the login email (530, as Gmail did in
+The operator deploys from a shell where EMAIL_PASSWORD is not exported (`python -m
+infra.standin deploy staging`, which passes the shell's environment on as `ansible-playbook`
+would): the playbook warns, and the SMTP server refuses the login email (530, as Gmail did in
 the book): the login FT fails, the user is told clearly (no bare "Server Error (500)"), and
-`docker logs superlists` shows the SMTPSenderRefused traceback. Deployed with the password, the
-same FT passes. This test leaves staging deployed with the password, as it found it.
+`docker logs superlists` shows the SMTPSenderRefused traceback. Deployed again with the password
+exported, the same FT passes. This test leaves staging deployed with the password, as it found
+it.
 """
 
 import os
@@ -13,9 +16,27 @@ import unittest
 
 from accounts.views import EMAIL_NOT_SENT
 from infra.staging_tests.remote import ssh
-from infra.standin import config, deploy
+from infra.standin import config, credentials
 
 LOGIN_FT = "functional_tests.test_login.LoginTest.test_login_using_magic_link"
+
+
+def operator_deploys_staging(email_password: str | None) -> subprocess.CompletedProcess:
+    """`python -m infra.standin deploy staging` from a shell that has exported EMAIL_PASSWORD
+    (or not, with None); its output is printed too, as the operator would see it."""
+    environment = {name: value for name, value in os.environ.items() if name != "EMAIL_PASSWORD"}
+    if email_password is not None:
+        environment["EMAIL_PASSWORD"] = email_password
+    result = subprocess.run(
+        [sys.executable, "-m", "infra.standin", "deploy", "staging"],
+        cwd=config.REPO_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    print(result.stdout, result.stderr, sep="", flush=True)
+    return result
 
 
 def run_login_ft() -> subprocess.CompletedProcess:
@@ -31,8 +52,8 @@ def run_login_ft() -> subprocess.CompletedProcess:
 
 class EmailPasswordStoryTest(unittest.TestCase):
     def test_missing_email_password_is_visible_and_fixed_by_deploying_it(self) -> None:
-        # The operator deploys without EMAIL_PASSWORD: Ansible warns them
-        result = deploy.run_playbook("staging", with_email_password=False)
+        # The operator deploys without exporting EMAIL_PASSWORD: Ansible warns them
+        result = operator_deploys_staging(email_password=None)
         self.assertEqual(result.returncode, 0)
         self.assertIn("WARNING: EMAIL_PASSWORD is not set", result.stdout)
         try:
@@ -52,8 +73,8 @@ class EmailPasswordStoryTest(unittest.TestCase):
             self.assertIn("530", logs)
             self.assertIn("Authentication required", logs)
         finally:
-            # The fix: deploy with the password
-            fixed = deploy.run_playbook("staging")
+            # The fix: export the password and deploy again
+            fixed = operator_deploys_staging(credentials.sender_password())
         self.assertEqual(fixed.returncode, 0)
         self.assertNotIn("WARNING: EMAIL_PASSWORD is not set", fixed.stdout)
 

@@ -1,18 +1,56 @@
-"""The stand-in staging host itself, used as the deploy and the functional tests will use it.
+"""The stand-in hosts themselves, used as the deploy and the functional tests will use them.
 
-These fail (never skip) when it is not up: run `.venv/bin/python -m infra.standin up` first
+These fail (never skip) when they are not up: run `.venv/bin/python -m infra.standin up` first
 (scripts/test-staging does).
 """
 
 import json
+import secrets
+import shlex
 import smtplib
+import socket
+import ssl
 import subprocess
+import tempfile
+import time
 import unittest
+from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
 
-from infra.standin import config, credentials, dovecot, engine, mail, mail_probe, sshd
+from infra.staging_tests.remote import ssh
+from infra.standin import check, config, credentials, daemons, images
+from infra.standin.__main__ import all_daemons
+from infra.standin.config import Server
+from infra.standin.mail import probe
 
+T = TypeVar("T")
 NOT_UP = "the stand-in is not up: run `.venv/bin/python -m infra.standin up` first"
+
+
+def succeeded(result: subprocess.CompletedProcess[str]) -> str:
+    if result.returncode != 0:
+        raise AssertionError(f"{shlex.join(result.args)} failed: {result.stderr}")
+    return result.stdout
+
+
+def names_of_containers(server: Server, cli: str) -> set[str]:
+    """The containers `docker` or `podman`, run in an SSH session on `server`, can see."""
+    return set(succeeded(ssh(server.address, f"{cli} ps --all --format '{{{{.Names}}}}'")).split())
+
+
+def within_seconds(seconds: float, attempt: Callable[[], T]) -> T:
+    """The result of `attempt`, retried until it raises no AssertionError or OSError (the
+    last error is raised after `seconds`)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return attempt()
+        except (AssertionError, OSError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 class StandinIntegrationTest(unittest.TestCase):
@@ -20,16 +58,154 @@ class StandinIntegrationTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls) -> None:
-        running = {
-            "engine": engine.is_running(),
-            "sshd": sshd.is_running(),
-            "SMTP": mail.smtp_is_running(),
-            "POP3": dovecot.is_running(),
-        }
-        stopped = [name for name, is_up in running.items() if not is_up]
+        stopped = [each.description for each in all_daemons() if not daemons.is_running(each)]
         if stopped:
             raise AssertionError(f"{NOT_UP} (not running: {', '.join(stopped)})")
 
+
+class SeparateServersTest(StandinIntegrationTest):
+    def test_a_container_on_one_server_is_invisible_from_the_other(self) -> None:
+        for here, there in [
+            (config.STAGING, config.PRODUCTION),
+            (config.PRODUCTION, config.STAGING),
+        ]:
+            with self.subTest(container_on=here.name, looking_from=there.name):
+                name = f"isolation-probe-{secrets.token_hex(4)}"
+                succeeded(
+                    ssh(
+                        here.address, f"docker run -d --name {name} {config.PYTHON_IMAGE} sleep 600"
+                    )
+                )
+                self.addCleanup(ssh, here.address, f"docker rm -f {name}")
+                for cli in ("docker", "podman"):
+                    self.assertIn(name, names_of_containers(here, cli))
+                    self.assertNotIn(name, names_of_containers(there, cli))
+                result = ssh(there.address, f"docker inspect {name}")
+                self.assertNotEqual(result.returncode, 0)
+
+    def test_each_server_sees_only_its_own_app_container(self) -> None:
+        self.assertIn("superlists", names_of_containers(config.STAGING, "docker"))
+        self.assertNotIn("superlists-production", names_of_containers(config.STAGING, "docker"))
+        self.assertIn("superlists-production", names_of_containers(config.PRODUCTION, "podman"))
+        self.assertNotIn("superlists", names_of_containers(config.PRODUCTION, "podman"))
+
+    def test_the_engines_keep_their_images_and_containers_in_different_places(self) -> None:
+        graph_roots = {}
+        for server in config.SERVERS:
+            graph_root = succeeded(
+                ssh(server.address, "podman info --format '{{.Store.GraphRoot}}'")
+            ).strip()
+            self.assertEqual(graph_root, str(server.engine.graph_root))
+            graph_roots[server.name] = graph_root
+        self.assertNotEqual(graph_roots["staging"], graph_roots["production"])
+
+    def test_each_address_answers_with_its_own_sshd_and_host_key(self) -> None:
+        for server in config.SERVERS:
+            scanned = succeeded(
+                subprocess.run(
+                    ["ssh-keyscan", "-t", "ed25519", server.address],
+                    capture_output=True,
+                    text=True,
+                    timeout=30,
+                )
+            ).split()
+            own_key = Path(f"{server.host_key}.pub").read_text().split()[1]
+            self.assertEqual(scanned[1:3], ["ssh-ed25519", own_key])
+
+    def test_each_engine_has_its_own_bridge_with_its_own_gateway(self) -> None:
+        # Both app containers run, so both bridges exist.
+        for server in config.SERVERS:
+            addresses = succeeded(
+                subprocess.run(
+                    ["ip", "-o", "-4", "address", "show", "dev", server.engine.bridge],
+                    capture_output=True,
+                    text=True,
+                )
+            )
+            self.assertIn(f"inet {server.engine.gateway}/", addresses)
+
+    def test_containers_on_either_server_reach_the_mail_server(self) -> None:
+        for server in config.SERVERS:
+            with self.subTest(server=server.name):
+                check.check_smtp_from_container(server)  # raises StepFailed if not
+
+
+class StandinImagesTest(StandinIntegrationTest):
+    def test_images_are_labelled_as_stand_ins_on_every_server(self) -> None:
+        for server in config.SERVERS:
+            for image in images.IMAGES:
+                inspected = succeeded(
+                    ssh(
+                        server.address,
+                        f"docker image inspect --format '{{{{json .Config}}}}' {image.name}",
+                    )
+                )
+                self.assertEqual(json.loads(inspected)["Labels"][config.STANDIN_LABEL], image.label)
+
+    def test_caddy_image_is_set_up_like_the_official_one(self) -> None:
+        inspected = json.loads(
+            succeeded(
+                ssh(
+                    config.STAGING_HOST,
+                    f"docker image inspect --format '{{{{json .Config}}}}' {config.CADDY_IMAGE}",
+                )
+            )
+        )
+        self.assertIn("XDG_CONFIG_HOME=/config", inspected["Env"])
+        self.assertIn("XDG_DATA_HOME=/data", inspected["Env"])
+        self.assertEqual(
+            inspected["Cmd"],
+            ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"],
+        )
+        version = succeeded(
+            ssh(config.STAGING_HOST, f"docker run --rm {config.CADDY_IMAGE} caddy version")
+        )
+        self.assertRegex(version, r"^v?2\.6\.")  # Debian's says 2.6.2, the official v2.6.x
+
+    def test_caddy_serves_tls_internal_on_a_servers_address_with_host_networking(self) -> None:
+        # As the deploy will run it: host networking, a site bound to the server's address, a
+        # certificate from Caddy's own CA. It takes no port beyond the site's: no admin API, and
+        # no HTTP-to-HTTPS redirect (port 80 may be the app's).
+        port, name = 8443, "staging.superlists.test"
+        caddyfile = (
+            "{\n\tadmin off\n\tauto_https disable_redirects\n"
+            "\tlocal_certs\n\tskip_install_trust\n}\n"
+            f"{name}:{port} {{\n\tbind {config.STAGING_HOST}\n\ttls internal\n"
+            '\trespond "stand-in caddy"\n}\n'
+        )
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)
+        (Path(directory.name) / "Caddyfile").write_text(caddyfile)
+        container = f"caddy-probe-{secrets.token_hex(4)}"
+        succeeded(
+            ssh(
+                config.STAGING_HOST,
+                f"docker run -d --name {container} --network host "
+                f"-v {directory.name}/Caddyfile:/etc/caddy/Caddyfile:ro {config.CADDY_IMAGE}",
+            )
+        )
+        self.addCleanup(ssh, config.STAGING_HOST, f"docker rm -f {container}")
+
+        def get_home_page() -> bytes:
+            root = ssh(
+                config.STAGING_HOST,
+                f"docker exec {container} cat /data/caddy/pki/authorities/local/root.crt",
+            )
+            context = ssl.create_default_context(cadata=succeeded(root))
+            with (
+                socket.create_connection((config.STAGING_HOST, port), timeout=10) as connection,
+                context.wrap_socket(connection, server_hostname=name) as tls,
+            ):
+                request = f"GET / HTTP/1.1\r\nHost: {name}\r\nConnection: close\r\n\r\n"
+                tls.sendall(request.encode())
+                return b"".join(iter(lambda: tls.recv(4096), b""))
+
+        answer = within_seconds(10, get_home_page)
+        self.assertTrue(answer.startswith(b"HTTP/1.1 200"), answer[:100])
+        self.assertIn(b"stand-in caddy", answer)
+
+
+class MailServerTest(StandinIntegrationTest):
     def test_smtp_refuses_unauthenticated_senders_like_a_real_provider(self) -> None:
         with (
             smtplib.SMTP(config.MAIL_HOST, config.SMTP_PORT, timeout=10) as smtp,
@@ -48,10 +224,10 @@ class StandinIntegrationTest(unittest.TestCase):
         self.assertEqual(refused.exception.smtp_code, 535)
 
     def test_authenticated_mail_to_a_plus_address_arrives_over_pop3(self) -> None:
-        recipient = mail_probe.unique_test_address("test")
+        recipient = probe.unique_test_address("test")
         sent_after = datetime.now(UTC)
-        mail_probe.send_test_mail(recipient, "Your login link for Superlists")
-        message = mail_probe.take_mail_for(
+        probe.send_test_mail(recipient, "Your login link for Superlists")
+        message = probe.take_mail_for(
             recipient, "Your login link for Superlists", sent_after, timeout=15
         )
         self.assertEqual(message["Delivered-To"], recipient)
@@ -66,19 +242,3 @@ class StandinIntegrationTest(unittest.TestCase):
                 smtp.sendmail(config.SENDER_ACCOUNT, [f"nobody@{config.MAIL_DOMAIN}"], b"Hi")
         recipient_errors = refused.exception.recipients
         self.assertEqual(recipient_errors[f"nobody@{config.MAIL_DOMAIN}"][0], 550)
-
-    def test_docker_answers_over_ssh_on_the_staging_host(self) -> None:
-        result = subprocess.run(
-            sshd.ssh(config.STAGING_HOST, "docker", "version", "--format", "{{.Server.Version}}"),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertRegex(result.stdout.strip(), r"^\d+\.\d+")
-
-    def test_base_image_is_labelled_as_a_stand_in(self) -> None:
-        labels = engine.podman(
-            "image", "inspect", "--format", "{{json .Labels}}", config.BASE_IMAGE
-        )
-        self.assertEqual(json.loads(labels)[config.STANDIN_LABEL], config.STANDIN_LABEL_VALUE)

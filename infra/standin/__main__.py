@@ -1,31 +1,38 @@
-"""`python -m infra.standin up|down|status|env`: the stand-in staging host on this machine.
+"""`python -m infra.standin up|down|status|env|deploy`: the stand-in hosts on this machine.
 
-up       start everything and deploy to both hosts with the real playbook (idempotent:
+up       start everything and deploy to both servers with the real playbook (idempotent:
          running it again repairs what is missing or stale); --no-deploy stops before deploying
-down     stop everything `up` started and undo its changes; --purge also deletes the state
-         (keys, passwords, images, the cached base rootfs, Maildirs)
+down     stop everything `up` started, undo its changes, and check that nothing is left (exit
+         status 1, naming what is, if anything is); --purge also deletes the state (keys,
+         passwords, images, the cached rootfs, Maildirs)
 status   what is running
 env      `export` lines for the operator and the tests: eval "$(python -m infra.standin env)"
-deploy   deploy to the stand-in `staging` or `production` host with the real playbook
+deploy   deploy to the stand-in `staging` or `production` server with the real playbook, as
+         `ansible-playbook` would from this shell: with EMAIL_PASSWORD if it is exported here,
+         and without it (the playbook warns) if not
 """
 
 import argparse
+import os
 import shutil
 import sys
 
 from . import (
-    base_image,
     check,
     config,
+    credentials,
+    daemons,
     deploy,
-    dovecot,
     engine,
     host_changes,
-    mail,
+    images,
+    leftovers,
     operator_env,
     packages,
     sshd,
 )
+from .daemons import Daemon
+from .mail import service as mail
 from .steps import PREFIX, StepFailed, run_steps
 
 
@@ -35,8 +42,9 @@ def up(with_deploy: bool) -> None:
         preflight,
         ensure_packages,
         make_directories,
-        ensure_engine,
-        build_base_image,
+        build_rootfs,
+        start_engines,
+        import_images,
         start_sshd,
         start_mail,
         check_everything,
@@ -66,15 +74,21 @@ def make_directories() -> str:
     return f"state in {config.STATE_DIR}, runtime in {config.RUNTIME_DIR}"
 
 
-def ensure_engine() -> str:
-    started = engine.start()
-    engine.verify_default_network()
-    version = engine.verify_with_docker_cli()
-    return f"Podman {version}, {started}; `docker version` answers at {config.DOCKER_HOST}"
+def build_rootfs() -> str:
+    return images.build_rootfs()
 
 
-def build_base_image() -> str:
-    return base_image.build()
+def start_engines() -> str:
+    started = []
+    for each in config.ENGINES:
+        summary = engine.start(each)
+        version = engine.verify_with_docker_cli(each)
+        started.append(f"{summary}, Podman {version} on {each.bridge} ({each.subnet})")
+    return "; ".join(started)
+
+
+def import_images() -> str:
+    return "; ".join(images.ensure_images(each) for each in config.ENGINES)
 
 
 def start_sshd() -> str:
@@ -90,61 +104,96 @@ def check_everything() -> str:
 
 
 def deploy_to_staging() -> str:
-    return _deploy("staging", config.STAGING_HOST)
+    return _deploy(config.STAGING)
 
 
 def deploy_to_production() -> str:
-    return _deploy("production", config.PRODUCTION_HOST)
+    return _deploy(config.PRODUCTION)
 
 
-def _deploy(group: str, host: str) -> str:
-    result = deploy.run_playbook(group)
+def _deploy(server: config.Server) -> str:
+    # As an operator who has exported the stand-in mail provider's password.
+    result = deploy.run_playbook(server.name, email_password=credentials.sender_password())
     if result.returncode != 0:
-        raise StepFailed(f"the deploy playbook failed for {host} (its output is above)")
-    return f"deployed; the site answers at http://{host}/"
+        raise StepFailed(f"the deploy playbook failed for {server.address} (its output is above)")
+    return f"deployed; the site answers at http://{server.address}/"
 
 
 # --- down, status, env -------------------------------------------------------------------------
-def down(purge: bool) -> None:
-    if shutil.which("podman") and config.ENGINE_GRAPH_ROOT.exists():
-        engine.write_configs()  # so that podman below works on the stand-in's storage only
-        engine.remove_all_containers()
-        print(f"{PREFIX} removed the stand-in engine's containers and volumes")
-    stopped = [name for name, stop in STOPPERS if stop()]
-    print(f"{PREFIX} stopped: {', '.join(stopped) or 'nothing was running'}")
+def all_daemons() -> list[Daemon]:
+    """Every daemon, in the order `down` stops them: the servers' SSH (and its sessions) first."""
+    return [
+        *(sshd.daemon(server) for server in config.SERVERS),
+        *(engine.daemon(each) for each in config.ENGINES),
+        *mail.DAEMONS,
+    ]
+
+
+def _remove_containers() -> None:
+    if shutil.which("podman") is None:
+        return
+    for each in config.ENGINES:
+        if each.graph_root.exists():
+            engine.write_configs(each)  # so that podman below works on this engine's storage
+            try:
+                engine.remove_all_containers(each)
+            except StepFailed as error:
+                print(
+                    f"{PREFIX} could not remove the {each.name} engine's containers: {error}",
+                    flush=True,
+                )
+            else:
+                print(
+                    f"{PREFIX} removed the {each.name} engine's containers and volumes", flush=True
+                )
+
+
+def down(purge: bool) -> bool:
+    """Stop and undo everything; True if nothing of the stand-in is left on the machine."""
+    _remove_containers()
+    stopped = daemons.stop_all(all_daemons())
+    print(f"{PREFIX} stopped: {', '.join(stopped) or 'nothing was running'}", flush=True)
+    strays = leftovers.stop_stray_processes()
+    if strays:
+        print(f"{PREFIX} stopped what outlived them: {', '.join(strays)}", flush=True)
+    sshd.after_stop()
     undone = host_changes.undo()
     if undone:
-        print(f"{PREFIX} undid the engine's changes to the host: {', '.join(undone)}")
+        print(f"{PREFIX} undid the engines' changes to the host: {', '.join(undone)}", flush=True)
     shutil.rmtree(config.RUNTIME_DIR, ignore_errors=True)
     if purge:
         mail.remove_mail_user_if_created()
         shutil.rmtree(config.STATE_DIR, ignore_errors=True)
-        print(f"{PREFIX} purged {config.STATE_DIR} (keys, passwords, images, base rootfs, mail)")
-    print(f"{PREFIX} down.")
-
-
-STOPPERS = (
-    ("podman API", engine.stop),
-    ("sshd", sshd.stop),
-    ("SMTP + POP3", lambda: bool(mail.stop())),
-)
+        print(
+            f"{PREFIX} purged {config.STATE_DIR} (keys, passwords, images, rootfs, mail)",
+            flush=True,
+        )
+    left = leftovers.find()
+    if left:
+        print(f"{PREFIX} down, but these are left:", file=sys.stderr, flush=True)
+        for thing in left:
+            print(f"{PREFIX}   {thing}", file=sys.stderr, flush=True)
+        return False
+    print(
+        f"{PREFIX} down: no process, mount, network namespace, interface, firewall rule or "
+        "cgroup of the stand-in is left.",
+        flush=True,
+    )
+    return True
 
 
 def status() -> int:
     """Print what is running; exit status 0 only if everything is."""
-    services = {
-        "engine (podman API)": engine.is_running(),
-        f"sshd ({', '.join(f'{host}:{config.SSH_PORT}' for host in config.SSH_HOSTS)})": (
-            sshd.is_running()
-        ),
-        f"SMTP ({config.MAIL_HOST}:{config.SMTP_PORT})": mail.smtp_is_running(),
-        f"POP3 ({config.MAIL_HOST}:{config.POP3_PORT})": dovecot.is_running(),
-    }
-    for name, running in services.items():
-        print(f"{PREFIX} {name}: {'running' if running else 'not running'}")
-    label = base_image.image_label() if engine.is_running() else None
-    print(f"{PREFIX} base image {config.BASE_IMAGE}: {label or 'not in the engine'}")
-    return 0 if all(services.values()) else 1
+    running = {each.description: daemons.is_running(each) for each in all_daemons()}
+    for description, is_running in running.items():
+        print(f"{PREFIX} {description}: {'running' if is_running else 'not running'}")
+    for each in config.ENGINES:
+        if daemons.is_running(engine.daemon(each)):
+            for image in images.IMAGES:
+                labels = images.labels(each, image) or {}
+                label = labels.get(config.STANDIN_LABEL, "not in the engine")
+                print(f"{PREFIX} {each.name} engine, {image.name}: {label}")
+    return 0 if all(running.values()) else 1
 
 
 def env() -> int:
@@ -170,30 +219,25 @@ def main() -> int:
     down_parser.add_argument("--purge", action="store_true", help="also delete the state dir")
     commands.add_parser("status", help="what is running")
     commands.add_parser("env", help="export lines for the operator and the tests")
-    deploy_parser = commands.add_parser("deploy", help="run the deploy playbook for one host")
-    deploy_parser.add_argument("host", choices=["staging", "production"])
-    deploy_parser.add_argument(
-        "--without-email-password",
-        action="store_true",
-        help="deploy as an operator who has not exported EMAIL_PASSWORD",
+    deploy_parser = commands.add_parser(
+        "deploy", help="run the deploy playbook for one server, with this shell's EMAIL_PASSWORD"
     )
+    deploy_parser.add_argument("server", choices=[server.name for server in config.SERVERS])
     arguments = parser.parse_args()
     if arguments.command == "deploy":
-        result = deploy.run_playbook(
-            arguments.host, with_email_password=not arguments.without_email_password
-        )
-        return result.returncode
+        # Exactly as `ansible-playbook` would: the password this shell exported, if any.
+        email_password = os.environ.get("EMAIL_PASSWORD")
+        return deploy.run_playbook(arguments.server, email_password).returncode
     if arguments.command == "up":
         up(with_deploy=not arguments.no_deploy)
         return 0
     if arguments.command == "down":
         try:
             packages.require_root()
-            down(arguments.purge)
+            return 0 if down(arguments.purge) else 1
         except StepFailed as error:
             print(f"{PREFIX} down failed: {error}", file=sys.stderr)
             return 1
-        return 0
     if arguments.command == "status":
         return status()
     return env()

@@ -38,11 +38,3 @@ def run(
             f"`{shlex.join(argv)}` exited with {completed.returncode}:\n    {last_lines}\n  {fix}"
         )
     return completed.stdout.decode(errors="replace")
-
-
-def succeeds(argv: Sequence[str], *, env: Mapping[str, str] | None = None) -> bool:
-    try:
-        run(argv, env=env, timeout=60)
-    except StepFailed:
-        return False
-    return True

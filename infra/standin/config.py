@@ -1,80 +1,222 @@
-"""Every fact about the stand-in staging host, defined once and read everywhere else.
+"""Every fact about the stand-in hosts, defined once and read everywhere else.
 
-The "hosts" are loopback aliases of this machine (the whole of 127.0.0.0/8 is loopback), so
-nothing here ever sends traffic off the machine: staging and the fake production host share one
-sshd and one container engine and are told apart by address (the playbook's inventory names the
-app containers differently on each).
+The stand-in is three machines in one, each with its own rootful Podman engine:
+
+- the **operator's machine**, where the playbook runs and builds the image (its engine is the
+  operator's "local Docker", `DOCKER_HOST` of `python -m infra.standin env`);
+- **staging** at 127.0.10.1 and a fake **production** at 127.0.10.2, each a server with its own
+  sshd and its own engine, so that SSH to one never reaches the other's containers.
+
+Their addresses are in 127.0.0.0/8, which Linux routes to the loopback interface as a whole:
+nothing is configured for them, and no traffic to them ever leaves the machine.
 """
 
+from dataclasses import dataclass
 from pathlib import Path
-
-# --- Hosts -------------------------------------------------------------------------------------
-STAGING_HOST = "127.0.10.1"
-PRODUCTION_HOST = "127.0.10.2"
-SSH_HOSTS = (STAGING_HOST, PRODUCTION_HOST)
-SSH_PORT = 22
-SSH_USER = "root"
-
-MAIL_HOST = "127.0.10.3"
-MAIL_DOMAIN = "superlists.test"
-SMTP_PORT = 587
-POP3_PORT = 110
 
 # --- Directories -------------------------------------------------------------------------------
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# Persistent: keys, generated passwords, the cached base rootfs, the engine's images, Maildirs.
+# Persistent: keys, generated passwords, the cached rootfs, each engine's images, Maildirs.
 STATE_DIR = Path("/var/lib/superlists-standin")
 # Ephemeral: PID files, sockets, logs, generated daemon configs.
 RUNTIME_DIR = Path("/run/superlists-standin")
 
 SECRETS_DIR = STATE_DIR / "secrets"  # mode 700: private keys and passwords
 MAIL_ROOT = STATE_DIR / "mail"  # one home per mailbox, each with a Maildir
-BASE_IMAGE_CACHE_DIR = STATE_DIR / "base-image"
-ENGINE_GRAPH_ROOT = STATE_DIR / "containers"
+ROOTFS_CACHE_DIR = STATE_DIR / "rootfs"
 # Things `up` created outside its own directories, so that `down` can undo exactly those.
 CREATED_MARKERS_DIR = STATE_DIR / "created"
 LOG_DIR = RUNTIME_DIR / "logs"
 
-# --- Container engine (rootful Podman with a Docker-compatible API) ----------------------------
-ENGINE_SOCKET = RUNTIME_DIR / "podman.sock"
-DOCKER_HOST = f"unix://{ENGINE_SOCKET}"
-ENGINE_CONTAINERS_CONF = RUNTIME_DIR / "containers.conf"
-ENGINE_STORAGE_CONF = RUNTIME_DIR / "storage.conf"
-ENGINE_RUN_ROOT = RUNTIME_DIR / "containers"
-# Podman's default bridge network: the app containers run on it, and it is how they reach
-# the mail server (see EMAIL_HOST_FOR_CONTAINERS). Pinned in our containers.conf.
-CONTAINER_NETWORK = "podman"
-CONTAINER_SUBNET = "10.88.0.0/16"
-CONTAINER_GATEWAY = "10.88.0.1"
+# Every process the stand-in starts (and every SSH session on its hosts) carries this variable,
+# so that `down` can find any of them that outlived its parent.
+PROCESS_MARKER = "SUPERLISTS_STANDIN"
+
+
+# --- Container engines (rootful Podman, each with a Docker-compatible API) ---------------------
+@dataclass(frozen=True)
+class Engine:
+    """One Podman engine: its own storage, configuration, API socket and bridge network.
+
+    Everything Podman reads comes from the engine's own containers.conf and storage.conf
+    (CONTAINERS_CONF / CONTAINERS_STORAGE_CONF), never from /etc/containers.
+    """
+
+    name: str
+    # Its default bridge network: the containers run on it, and through its gateway they reach
+    # the mail server (see EMAIL_HOST_FOR_CONTAINERS). Own name, interface and subnet per
+    # engine, so that two engines' netavark networks and firewall rules never collide.
+    subnet: str
+    gateway: str
+
+    @property
+    def network_name(self) -> str:
+        return f"superlists-{self.name}"
+
+    @property
+    def bridge(self) -> str:
+        return f"sl-{self.name}"  # interface names have at most 15 characters
+
+    @property
+    def state_dir(self) -> Path:
+        return STATE_DIR / "engines" / self.name
+
+    @property
+    def runtime_dir(self) -> Path:
+        return RUNTIME_DIR / "engines" / self.name
+
+    @property
+    def graph_root(self) -> Path:
+        return self.state_dir / "storage"
+
+    @property
+    def run_root(self) -> Path:
+        return self.runtime_dir / "storage"
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.runtime_dir / "libpod"
+
+    @property
+    def network_config_dir(self) -> Path:
+        return self.runtime_dir / "networks"
+
+    @property
+    def containers_conf(self) -> Path:
+        return self.runtime_dir / "containers.conf"
+
+    @property
+    def storage_conf(self) -> Path:
+        return self.runtime_dir / "storage.conf"
+
+    @property
+    def socket(self) -> Path:
+        return self.runtime_dir / "podman.sock"
+
+    @property
+    def docker_host(self) -> str:
+        return f"unix://{self.socket}"
+
+    @property
+    def daemon_name(self) -> str:
+        return f"podman-{self.name}"
+
+    def podman_environment(self) -> dict[str, str]:
+        """What makes `podman` (the CLI, and the API service) use this engine and no other."""
+        return {
+            "CONTAINERS_CONF": str(self.containers_conf),
+            "CONTAINERS_STORAGE_CONF": str(self.storage_conf),
+        }
+
+    def client_environment(self) -> dict[str, str]:
+        """What makes both `docker` and `podman` use this engine."""
+        return {"DOCKER_HOST": self.docker_host, **self.podman_environment()}
+
+
+OPERATOR_ENGINE = Engine("operator", subnet="10.88.10.0/24", gateway="10.88.10.1")
+STAGING_ENGINE = Engine("staging", subnet="10.88.11.0/24", gateway="10.88.11.1")
+PRODUCTION_ENGINE = Engine("production", subnet="10.88.12.0/24", gateway="10.88.12.1")
+
 # This sandbox cannot raise rlimits, so containers must ask for no more than the host's 20000.
 CONTAINER_ULIMITS = ("nofile=4096:4096", "nproc=4096:4096")
 # crun fails on cgroups here; runc works.
 CONTAINER_RUNTIME = "runc"
 
-# --- Base image --------------------------------------------------------------------------------
-# No registry is reachable, so the Dockerfile's `FROM python:3.11-slim` is satisfied by an image
-# built offline from Debian packages and imported under the official name.
-BASE_IMAGE = "docker.io/library/python:3.11-slim"
-STANDIN_LABEL = "org.superlists.standin"
-STANDIN_LABEL_VALUE = "debootstrap stand-in for python:3.11-slim, not the official image"
-DEBIAN_SUITE = "bookworm"
-BASE_IMAGE_PACKAGES = ("python3", "python3-venv", "python-is-python3", "ca-certificates")
-BASE_ROOTFS_TARBALL = BASE_IMAGE_CACHE_DIR / f"python-3.11-slim-standin-{DEBIAN_SUITE}.tar"
-# The network here re-signs TLS with a private CA: pip inside containers must trust it too.
-HOST_CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 
-# --- SSH ---------------------------------------------------------------------------------------
-SSHD_CONFIG = RUNTIME_DIR / "sshd_config"
-SSH_HOST_KEY = SECRETS_DIR / "ssh_host_ed25519_key"
+# --- Servers: an address, an sshd and an engine each -------------------------------------------
+SSH_PORT = 22
+SSH_USER = "root"
+
+
+@dataclass(frozen=True)
+class Server:
+    """A stand-in server: SSH on its own address (own sshd, own host key) in front of its own
+    engine, which its SSH sessions reach as a real server's reach /var/run/docker.sock."""
+
+    name: str
+    address: str
+    engine: Engine
+
+    @property
+    def runtime_dir(self) -> Path:
+        return RUNTIME_DIR / "servers" / self.name
+
+    @property
+    def sshd_config(self) -> Path:
+        return self.runtime_dir / "sshd_config"
+
+    @property
+    def host_key(self) -> Path:
+        return SECRETS_DIR / f"ssh_host_ed25519_key.{self.name}"
+
+    @property
+    def authorized_keys(self) -> Path:
+        return SECRETS_DIR / f"authorized_keys.{self.name}"
+
+    @property
+    def daemon_name(self) -> str:
+        return f"sshd-{self.name}"
+
+    def session_environment(self) -> dict[str, str]:
+        """Set in every SSH session (sshd's SetEnv): `docker` and `podman` there use this
+        server's engine only, as they would use the one Docker of a real server."""
+        return {**self.engine.client_environment(), PROCESS_MARKER: f"ssh-session-{self.name}"}
+
+
+STAGING = Server("staging", "127.0.10.1", STAGING_ENGINE)
+PRODUCTION = Server("production", "127.0.10.2", PRODUCTION_ENGINE)
+SERVERS = (STAGING, PRODUCTION)
+ENGINES = (OPERATOR_ENGINE, STAGING_ENGINE, PRODUCTION_ENGINE)
+
+STAGING_HOST = STAGING.address
+PRODUCTION_HOST = PRODUCTION.address
+SSH_HOSTS = tuple(server.address for server in SERVERS)
+# The operator's local Docker, where the playbook builds the image.
+DOCKER_HOST = OPERATOR_ENGINE.docker_host
+
+
+def server_at(address: str) -> Server:
+    for server in SERVERS:
+        if server.address == address:
+            return server
+    raise KeyError(f"no stand-in server at {address}")
+
+
+# --- SSH (client side) -------------------------------------------------------------------------
 OPERATOR_KEY = SECRETS_DIR / "operator_ed25519"
-AUTHORIZED_KEYS = SECRETS_DIR / "authorized_keys"
 KNOWN_HOSTS = STATE_DIR / "known_hosts"
 USER_SSH_CONFIG = Path.home() / ".ssh" / "config"
 # What Ansible should use as ansible_python_interpreter on the stand-in hosts: Debian's Python,
 # with python3-docker and python3-requests for the community.docker modules.
 REMOTE_PYTHON = "/usr/bin/python3"
 
+
+# --- Images ------------------------------------------------------------------------------------
+# No registry is reachable, so the official images the deploy needs are stood in for by one
+# Debian rootfs, built offline with debootstrap, cached, and imported into every engine under
+# the official names, each labelled as a stand-in.
+DEBIAN_SUITE = "bookworm"
+ROOTFS_PACKAGES = (
+    # python:3.11-slim
+    "python3",
+    "python3-venv",
+    "python-is-python3",
+    "ca-certificates",
+    # caddy:2.6
+    "caddy",
+)
+STANDIN_LABEL = "org.superlists.standin"
+PYTHON_IMAGE = "docker.io/library/python:3.11-slim"
+CADDY_IMAGE = "docker.io/library/caddy:2.6"
+# The network here re-signs TLS with a private CA: pip inside containers must trust it too.
+HOST_CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
+
+
 # --- Mail --------------------------------------------------------------------------------------
+MAIL_HOST = "127.0.10.3"
+MAIL_DOMAIN = "superlists.test"
+SMTP_PORT = 587
+POP3_PORT = 110
 SENDER_ACCOUNT = f"noreply@{MAIL_DOMAIN}"
 TEST_MAILBOX = "tester"
 MAILBOXES = (TEST_MAILBOX,)
@@ -83,13 +225,15 @@ TEST_EMAIL_ADDRESS = f"{TEST_MAILBOX}@{MAIL_DOMAIN}"
 MAIL_SYSTEM_USER = "vmail"
 SENDER_PASSWORD_FILE = SECRETS_DIR / "smtp-noreply.password"
 MAILBOX_PASSWORD_FILES = {name: SECRETS_DIR / f"pop3-{name}.password" for name in MAILBOXES}
-DOVECOT_BASE_DIR = RUNTIME_DIR / "dovecot"
-DOVECOT_CONFIG = RUNTIME_DIR / "dovecot.conf"
-DOVECOT_PASSWD_FILE = RUNTIME_DIR / "dovecot.passwd"
-# A container cannot reach the host's 127.x addresses, so the SMTP server also listens on the
-# bridge gateway; Podman puts this name in every container's /etc/hosts, pointing at it.
+MAIL_RUNTIME_DIR = RUNTIME_DIR / "mail"
+DOVECOT_BASE_DIR = MAIL_RUNTIME_DIR / "dovecot"
+DOVECOT_CONFIG = MAIL_RUNTIME_DIR / "dovecot.conf"
+DOVECOT_PASSWD_FILE = MAIL_RUNTIME_DIR / "dovecot.passwd"
+# A container cannot reach the host's 127.x addresses, so the SMTP server also listens on each
+# server engine's bridge gateway; Podman puts this name in every container's /etc/hosts,
+# pointing at the gateway of the container's network.
 EMAIL_HOST_FOR_CONTAINERS = "host.containers.internal"
-SMTP_LISTEN_ADDRESSES = (MAIL_HOST, CONTAINER_GATEWAY)
+SMTP_LISTEN_ADDRESSES = (MAIL_HOST, *(server.engine.gateway for server in SERVERS))
 
 # --- Packages ----------------------------------------------------------------------------------
 APT_PACKAGES = (
@@ -97,6 +241,8 @@ APT_PACKAGES = (
     "runc",
     "netavark",
     "iptables",
+    # `nft`: `down` looks for nftables tables the engines' iptables rules created.
+    "nftables",
     "debootstrap",
     "openssh-server",
     "openssh-client",
@@ -113,4 +259,4 @@ def log_file(name: str) -> Path:
 
 
 def pid_file(name: str) -> Path:
-    return RUNTIME_DIR / f"{name}.pid"
+    return RUNTIME_DIR / "pids" / f"{name}.pid"

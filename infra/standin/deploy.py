@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from . import config, operator_env
@@ -12,17 +13,28 @@ INVENTORY = config.REPO_ROOT / "infra" / "inventory.standin.yaml"
 ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 
 
-def run_playbook(limit: str, with_email_password: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run the playbook for the inventory group ``limit`` (staging or production).
+def playbook_environment(
+    caller_environment: Mapping[str, str], email_password: str | None
+) -> dict[str, str]:
+    """The environment ansible-playbook runs in: the caller's, with the stand-in's facts
+    (DOCKER_HOST for the local build, ...), and EMAIL_PASSWORD only if `email_password` is
+    given. Without it the playbook does what it does for an operator who forgot to export it:
+    it warns, and the server gets no password."""
+    environment = {**caller_environment, **operator_env.variables(), "ANSIBLE_FORCE_COLOR": "0"}
+    del environment["EMAIL_PASSWORD"]
+    if email_password:
+        environment["EMAIL_PASSWORD"] = email_password
+    return environment
 
-    The operator's environment is the stand-in's (DOCKER_HOST for the local build,
-    EMAIL_PASSWORD for the env file); ``with_email_password=False`` deploys as an operator who
-    forgot to export it. The output is returned, and also printed as it comes.
+
+def run_playbook(group: str, email_password: str | None) -> subprocess.CompletedProcess[str]:
+    """Run the playbook for the inventory group `group` (staging or production), with
+    `email_password` as the operator's EMAIL_PASSWORD (None: not set).
+
+    The output is returned, and also printed as it comes.
     """
-    environment = {**os.environ, **operator_env.variables(), "ANSIBLE_FORCE_COLOR": "0"}
-    if not with_email_password:
-        del environment["EMAIL_PASSWORD"]
-    command: list[str | Path] = [ANSIBLE_PLAYBOOK, "-i", INVENTORY, PLAYBOOK, "--limit", limit]
+    environment = playbook_environment(os.environ, email_password)
+    command: list[str | Path] = [ANSIBLE_PLAYBOOK, "-i", INVENTORY, PLAYBOOK, "--limit", group]
     output = []
     with subprocess.Popen(
         command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True

@@ -27,6 +27,17 @@ def forget(kind: str, name: str) -> None:
     _marker(kind, name).unlink(missing_ok=True)
 
 
+def records() -> list[tuple[str, str]]:
+    """(kind, name) of everything recorded as created and not yet undone."""
+    if not config.CREATED_MARKERS_DIR.exists():
+        return []
+    found = []
+    for marker in config.CREATED_MARKERS_DIR.iterdir():
+        kind, _, name = marker.name.replace("%", "/").partition(":")
+        found.append((kind, name))
+    return sorted(found)
+
+
 def ensure_directory(path: Path, mode: int) -> None:
     """Create `path` (with `mode`) if missing, remembering that we did."""
     if not path.exists():

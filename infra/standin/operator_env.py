@@ -8,6 +8,8 @@ from . import config, credentials
 
 def variables() -> dict[str, str]:
     return {
+        # The operator's local Docker, where the playbook builds the image; each server's
+        # engine is reached over SSH only, as on real servers.
         "DOCKER_HOST": config.DOCKER_HOST,
         "STAGING_HOST": config.STAGING_HOST,
         "PRODUCTION_HOST": config.PRODUCTION_HOST,

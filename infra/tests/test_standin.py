@@ -1,8 +1,10 @@
-"""Fast tests of the stand-in staging host's logic (no host needed).
+"""Fast tests of the stand-in hosts' logic (no host needed).
 
-Its integration tests are in infra/staging_tests/test_standin_host.py.
+Their integration tests are in infra/staging_tests/test_standin_host.py; the daemons' routine
+and `down`'s checks have their own files here (test_standin_daemons, test_standin_leftovers).
 """
 
+import ipaddress
 import tempfile
 import unittest
 from pathlib import Path
@@ -10,10 +12,174 @@ from unittest import mock
 
 from infra.standin import (
     config,
-    mailboxes,
+    deploy,
+    engine,
+    images,
     operator_env,
     ssh_client_config,
+    sshd,
 )
+from infra.standin.mail import mailboxes
+
+
+class SeparateHostsTest(unittest.TestCase):
+    """Staging and production share nothing that would let one reach the other's containers."""
+
+    def test_each_server_has_its_own_address_engine_and_sshd(self) -> None:
+        self.assertEqual([server.address for server in config.SERVERS], list(config.SSH_HOSTS))
+        for attribute in ("name", "address", "engine", "sshd_config", "host_key", "daemon_name"):
+            with self.subTest(attribute=attribute):
+                values = [getattr(server, attribute) for server in config.SERVERS]
+                self.assertEqual(len(set(values)), len(values))
+
+    def test_each_engine_has_its_own_storage_socket_and_network(self) -> None:
+        for attribute in (
+            "graph_root",
+            "run_root",
+            "tmp_dir",
+            "network_config_dir",
+            "containers_conf",
+            "storage_conf",
+            "socket",
+            "network_name",
+            "bridge",
+            "subnet",
+            "gateway",
+        ):
+            with self.subTest(attribute=attribute):
+                values = [getattr(each, attribute) for each in config.ENGINES]
+                self.assertEqual(len(set(values)), len(values))
+
+    def test_engine_networks_are_disjoint_and_their_gateways_inside_them(self) -> None:
+        subnets = [ipaddress.ip_network(each.subnet) for each in config.ENGINES]
+        for index, subnet in enumerate(subnets):
+            for other in subnets[index + 1 :]:
+                self.assertFalse(subnet.overlaps(other), f"{subnet} overlaps {other}")
+        for each in config.ENGINES:
+            self.assertIn(ipaddress.ip_address(each.gateway), ipaddress.ip_network(each.subnet))
+            self.assertLessEqual(len(each.bridge), 15)  # Linux's limit for interface names
+
+    def test_every_servers_containers_can_reach_the_smtp_server(self) -> None:
+        for server in config.SERVERS:
+            self.assertIn(server.engine.gateway, config.SMTP_LISTEN_ADDRESSES)
+        self.assertIn(config.MAIL_HOST, config.SMTP_LISTEN_ADDRESSES)
+
+    def test_the_operators_local_docker_is_no_servers_engine(self) -> None:
+        servers_engines = {server.engine.docker_host for server in config.SERVERS}
+        self.assertNotIn(config.DOCKER_HOST, servers_engines)
+
+    def test_addresses_stay_on_this_machine(self) -> None:
+        for address in [*config.SSH_HOSTS, config.MAIL_HOST]:
+            self.assertTrue(ipaddress.ip_address(address).is_loopback, address)
+        for each in config.ENGINES:
+            self.assertTrue(ipaddress.ip_network(each.subnet).is_private, each.subnet)
+
+
+class SshdConfigTest(unittest.TestCase):
+    def test_each_sshd_listens_on_its_own_address_only_with_its_own_host_key(self) -> None:
+        for server in config.SERVERS:
+            text = sshd.sshd_config(server)
+            listen = [line for line in text.splitlines() if line.startswith("ListenAddress")]
+            self.assertEqual(listen, [f"ListenAddress {server.address}:22"])
+            self.assertIn(f"HostKey {server.host_key}\n", text)
+            self.assertIn(f"AuthorizedKeysFile {server.authorized_keys}\n", text)
+
+    def test_sessions_get_their_own_servers_engine_and_no_other(self) -> None:
+        for server in config.SERVERS:
+            set_env = [
+                line for line in sshd.sshd_config(server).splitlines() if line.startswith("SetEnv")
+            ]
+            self.assertEqual(len(set_env), 1)
+            variables = dict(word.split("=", 1) for word in set_env[0].split()[1:])
+            self.assertEqual(variables["DOCKER_HOST"], server.engine.docker_host)
+            self.assertEqual(variables["CONTAINERS_CONF"], str(server.engine.containers_conf))
+            self.assertEqual(variables["CONTAINERS_STORAGE_CONF"], str(server.engine.storage_conf))
+            self.assertIn(config.PROCESS_MARKER, variables)
+            for other in config.ENGINES:
+                if other != server.engine:
+                    self.assertNotIn(str(other.runtime_dir), set_env[0])
+
+    def test_known_hosts_pairs_each_address_with_its_own_host_key(self) -> None:
+        with (
+            tempfile.TemporaryDirectory() as secrets,
+            mock.patch.object(config, "SECRETS_DIR", Path(secrets)),
+        ):
+            for server in config.SERVERS:
+                Path(f"{server.host_key}.pub").write_text(f"ssh-ed25519 KEY-{server.name} c\n")
+            lines = sshd.known_hosts_lines().splitlines()
+        self.assertEqual(
+            lines,
+            [f"{server.address} ssh-ed25519 KEY-{server.name}" for server in config.SERVERS],
+        )
+
+
+class EngineConfigTest(unittest.TestCase):
+    def test_configs_name_the_engines_own_storage_network_and_locks(self) -> None:
+        for each in config.ENGINES:
+            containers_conf = engine.containers_conf(each)
+            self.assertIn(f'default_network = "{each.network_name}"', containers_conf)
+            self.assertIn(f'network_config_dir = "{each.network_config_dir}"', containers_conf)
+            self.assertIn(f'tmp_dir = "{each.tmp_dir}"', containers_conf)
+            self.assertIn('lock_type = "file"', containers_conf)
+            storage_conf = engine.storage_conf(each)
+            self.assertIn(f'graphroot = "{each.graph_root}"', storage_conf)
+            self.assertIn(f'runroot = "{each.run_root}"', storage_conf)
+
+    def test_default_networks_differ_in_id_bridge_and_subnet(self) -> None:
+        networks = [engine.network_definition(each) for each in config.ENGINES]
+        podmans_own_default_id = "2f259bab93aaaaa2542ba43ef33eb990d0999ee1b9924b557b7be53c0b7a1bb9"
+        ids = [network["id"] for network in networks]
+        self.assertEqual(len(set(ids)), len(ids))
+        self.assertNotIn(podmans_own_default_id, ids)
+        for each, network in zip(config.ENGINES, networks, strict=True):
+            self.assertEqual(network["network_interface"], each.bridge)
+            self.assertEqual(network["subnets"], [{"subnet": each.subnet, "gateway": each.gateway}])
+
+
+class DeployEnvironmentTest(unittest.TestCase):
+    def setUp(self) -> None:
+        # The stand-in's own passwords, without creating them in its state directory.
+        for name in ("sender_password", "mailbox_password"):
+            patcher = mock.patch(f"infra.standin.credentials.{name}", return_value="standin-pw")
+            patcher.start()
+            self.addCleanup(patcher.stop)
+
+    def test_without_a_password_the_playbook_gets_none_even_from_the_stand_in(self) -> None:
+        environment = deploy.playbook_environment({"PATH": "/usr/bin"}, email_password=None)
+        self.assertNotIn("EMAIL_PASSWORD", environment)
+        self.assertEqual(environment["PATH"], "/usr/bin")
+        self.assertEqual(environment["DOCKER_HOST"], config.DOCKER_HOST)
+
+    def test_the_given_password_is_passed_on(self) -> None:
+        environment = deploy.playbook_environment({}, email_password="exported")
+        self.assertEqual(environment["EMAIL_PASSWORD"], "exported")
+
+    def test_an_empty_password_is_no_password(self) -> None:
+        environment = deploy.playbook_environment({"EMAIL_PASSWORD": ""}, email_password="")
+        self.assertNotIn("EMAIL_PASSWORD", environment)
+
+
+class StandinImagesTest(unittest.TestCase):
+    def test_each_image_is_labelled_as_the_stand_in_for_its_official_name(self) -> None:
+        names = [image.name for image in images.IMAGES]
+        self.assertEqual(names, [config.PYTHON_IMAGE, config.CADDY_IMAGE])
+        for image in images.IMAGES:
+            self.assertIn("stand-in", image.label)
+            self.assertIn(image.stands_in_for, image.name)
+
+    def test_caddy_settings_are_the_official_images(self) -> None:
+        self.assertIn("ENV XDG_CONFIG_HOME=/config", images.CADDY.settings)
+        self.assertIn("ENV XDG_DATA_HOME=/data", images.CADDY.settings)
+        self.assertIn(
+            'CMD ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]',
+            images.CADDY.settings,
+        )
+
+    def test_the_cached_rootfs_is_rebuilt_when_its_packages_change(self) -> None:
+        before = images.rootfs_tarball()
+        with mock.patch.object(config, "ROOTFS_PACKAGES", (*config.ROOTFS_PACKAGES, "curl")):
+            self.assertNotEqual(images.rootfs_tarball(), before)
+        self.assertEqual(images.rootfs_tarball(), before)
 
 
 class PlusAddressingTest(unittest.TestCase):
@@ -30,7 +196,7 @@ class PlusAddressingTest(unittest.TestCase):
         self.assertIsNone(mailboxes.mailbox_for("tester"))
 
     def test_delivery_headers_name_the_exact_envelope_recipient(self) -> None:
-        headers = mailboxes.delivery_headers("tester+abc@superlists.test", "10.88.0.2")
+        headers = mailboxes.delivery_headers("tester+abc@superlists.test", "10.88.11.2")
         self.assertTrue(headers.startswith(b"Delivered-To: tester+abc@superlists.test\n"))
         self.assertIn(b"for <tester+abc@superlists.test>", headers)
 

@@ -1,10 +1,10 @@
-"""The stand-in's SMTP server (aiosmtpd): run as `python -m infra.standin.mailserver`.
+"""The stand-in's SMTP server (aiosmtpd): run as `python -m infra.standin.mail.smtp_server`.
 
 It only accepts mail from the authenticated sending account, for our own mailboxes, and
 delivers it into their Maildirs (read over POP3 by Dovecot). It listens on the mail host's
-loopback address for the host, and on the container bridge's gateway for the app's container.
-AUTH is offered without TLS: this is a stand-in reachable only from this machine (loopback and
-the engine's private bridge), never a real mail server.
+loopback address for this machine, and on each server engine's bridge gateway for the app's
+containers there. AUTH is offered without TLS: this is a stand-in reachable only from this
+machine (loopback and the engines' private bridges), never a real mail server.
 """
 
 import argparse
@@ -20,13 +20,14 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-from . import config, credentials, mailboxes
+from .. import config, credentials
+from . import mailboxes
 
 # Linux's IP_FREEBIND (Python 3.11's socket module lacks the name): lets us listen on the
-# bridge gateway before Podman creates the bridge, which it only does while a container runs.
+# bridge gateways before Podman creates the bridges, which it only does while a container runs.
 IP_FREEBIND = getattr(socket, "IP_FREEBIND", 15)
 
-log = logging.getLogger("standin.mailserver")
+log = logging.getLogger("standin.smtp_server")
 
 
 class Authenticator:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from functional_tests.mailbox import Pop3Account, wait_for_email
 
-from . import config, credentials
+from .. import config, credentials
 
 
 def unique_test_address(purpose: str) -> str:

@@ -5,7 +5,7 @@ import time
 from email.utils import formatdate
 from pathlib import Path
 
-from . import config
+from .. import config
 
 
 def mailbox_for(address: str) -> str | None:

@@ -8,13 +8,16 @@ import os
 import pwd
 import socket
 
-from . import config, credentials, daemons, mailboxes
+from .. import config, credentials
+from ..daemons import Daemon
+from . import mailboxes
 
-NAME = "dovecot"
 PROGRAM = "/usr/sbin/dovecot"
+MAIL_LOG = config.log_file("dovecot-mail")
 
 
 def _write_files() -> None:
+    config.MAIL_RUNTIME_DIR.mkdir(parents=True, exist_ok=True)
     vmail = pwd.getpwnam(config.MAIL_SYSTEM_USER)
     # Plain passwords in a file only root and Dovecot can read: fine for a loopback stand-in.
     config.DOVECOT_PASSWD_FILE.write_text(
@@ -32,7 +35,7 @@ def _write_files() -> None:
 instance_name = superlists-standin
 base_dir = {config.DOVECOT_BASE_DIR}
 state_dir = {config.DOVECOT_BASE_DIR}/state
-log_path = {config.log_file("dovecot-mail")}
+log_path = {MAIL_LOG}
 protocols = pop3
 listen = {config.MAIL_HOST}
 service pop3-login {{
@@ -69,30 +72,20 @@ def answers() -> bool:
         return False
 
 
-def is_running() -> bool:
-    return daemons.running_pid(NAME, PROGRAM) is not None and answers()
-
-
-def start() -> str:
+def prepare() -> None:
+    """Write Dovecot's configuration and passwd-file, and make its base directory."""
     _write_files()
-    if is_running():
-        # Dovecot reads the passwd-file on each login, so a running one is up to date.
-        return f"POP3 already running (pid {daemons.running_pid(NAME, PROGRAM)})"
-    daemons.stop(NAME, PROGRAM)
     config.DOVECOT_BASE_DIR.mkdir(parents=True, exist_ok=True)
-    pid = daemons.start(NAME, [PROGRAM, "-F", "-c", str(config.DOVECOT_CONFIG)])
-    daemons.wait_until_ready(
-        pid,
-        answers,
-        timeout=10,
-        failure=lambda: (
-            f"Dovecot did not answer POP3 on {config.MAIL_HOST}:{config.POP3_PORT}. "
-            f"Its logs ({config.log_file(NAME)}, {config.log_file('dovecot-mail')}) end "
-            f"with:\n{daemons.log_tail(NAME)}\n{daemons.log_tail('dovecot-mail')}"
-        ),
-    )
-    return f"POP3 on {config.MAIL_HOST}:{config.POP3_PORT} (pid {pid})"
 
 
-def stop() -> bool:
-    return daemons.stop(NAME, PROGRAM)
+# Dovecot reads the passwd-file at each login, so only its configuration needs a restart.
+DAEMON = Daemon(
+    name="dovecot",
+    description=f"POP3 (Dovecot) on {config.MAIL_HOST}:{config.POP3_PORT}",
+    command=(PROGRAM, "-F", "-c", str(config.DOVECOT_CONFIG)),
+    ready=answers,
+    program=PROGRAM,
+    config_files=(config.DOVECOT_CONFIG,),
+    extra_logs=(MAIL_LOG,),
+    ready_timeout=10,
+)
