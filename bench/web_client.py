@@ -13,6 +13,7 @@ is what the image ships, with requirements.txt only.
 """
 
 import html
+import os
 import re
 import time
 from collections.abc import Sequence
@@ -70,6 +71,12 @@ class WebClient:
         # Straight to the site: no proxy or .netrc from the environment (they would be wrong for
         # loopback and the stand-in hosts, and looking them up costs every request CPU time).
         self.session.trust_env = False
+        # That also stops requests reading REQUESTS_CA_BUNDLE (or CURL_CA_BUNDLE), which names the
+        # CA certificates to trust instead of certifi's (a private CA's, as the stand-in's HTTPS
+        # has): read them here, as requests would. Certificates are always checked.
+        self.session.verify = (
+            os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        )
         self.requests_made = 0
 
     def request(

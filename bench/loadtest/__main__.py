@@ -2,9 +2,11 @@
 
 import argparse
 import sys
+from contextlib import ExitStack
 
 from bench.loadtest import __doc__ as description
-from bench.loadtest.mail_sink import mail_sink
+from bench.loadtest.mail_sink import KeepMessages, mail_sink
+from bench.loadtest.read_back import PATIENCE_S
 from bench.loadtest.run import run_load
 from bench.loopback import NotLoopback
 
@@ -25,18 +27,41 @@ def main() -> int:
         default=8025,
         help="port of the SMTP server the load test runs on 127.0.0.1 for the instances' email",
     )
+    parser.add_argument(
+        "--anonymous-only",
+        action="store_true",
+        help="anonymous visitors only: nobody logs in, so no login email is needed (a deployed "
+        "server sends its mail to its own SMTP server, not to ours); no owner, sharee or "
+        "private list, and the report says so",
+    )
+    parser.add_argument(
+        "--read-back-seconds",
+        type=float,
+        default=PATIENCE_S,
+        help="how long the final read-back waits in all for a server that does not answer",
+    )
     arguments = parser.parse_args()
-    try:
-        with mail_sink(arguments.mail_port) as (_, mailbox):
+    with ExitStack() as stack:
+        mailbox: KeepMessages | None = None
+        if not arguments.anonymous_only:
+            try:
+                _, mailbox = stack.enter_context(mail_sink(arguments.mail_port))
+            except OSError as error:
+                parser.error(
+                    f"cannot run the mail server on 127.0.0.1:{arguments.mail_port} ({error}): "
+                    "choose another --mail-port, or run with --anonymous-only"
+                )
+        try:
             report = run_load(
                 arguments.urls,
                 mailbox,
                 arguments.clients,
                 arguments.seconds,
                 arguments.max_requests,
+                read_back_patience=arguments.read_back_seconds,
             )
-    except NotLoopback as refused:
-        parser.error(str(refused))
+        except NotLoopback as refused:
+            parser.error(str(refused))
     print(report.summary())
     return 0 if report.ok else 1
 

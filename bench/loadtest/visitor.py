@@ -20,12 +20,23 @@ ItemRow = tuple[int, str, bool]  # id, text, done
 LOGIN_LINK = re.compile(r"https?://\S+?(/accounts/login\?token=\S+)")
 
 
+class PageNotUnderstood(RuntimeError):
+    """A page the load test can no longer read: the load test needs updating, not the app."""
+
+
 class Visitor(WebClient):
     """Keeps cookies (CSRF, session) across requests, like a browser, on any of the instances;
     never follows a redirect by itself: the load test reads each answer's status and Location."""
 
     def submit_item(self, action: str, text: str, form_page: Page) -> Page:
         return self.submit_form(action, {"text": text}, form_page)
+
+    def drop_connections(self) -> None:
+        """Close the connections kept open for the next requests, which then open new ones (the
+        cookies stay): after a failed request they may be broken, reset or half-closed by a
+        server that went away."""
+        for adapter in self.session.adapters.values():
+            adapter.close()
 
 
 def login_link_path(email_body: str) -> str:
@@ -47,7 +58,7 @@ def rows_on(page: Page) -> list[ItemRow]:
     ]
     if len(rows) != page.body.count(ROW_START):
         # Rows not understood would read as lost items: say what to fix instead.
-        raise RuntimeError(
+        raise PageNotUnderstood(
             "the list page's rows are no longer what bench/loadtest/visitor.py's ITEM_ROW expects: "
             "update it to match src/lists/templatetags/list_rows.py's ROW"
         )

@@ -101,7 +101,7 @@ class DockerfileTest(unittest.TestCase):
         port = bind.rpartition(":")[2]
         self.assertIn(("EXPOSE", port), self.instructions)
         healthcheck = [a for k, a in self.instructions if k == "HEALTHCHECK"][-1]
-        self.assertIn(f"http://127.0.0.1:{port}/", healthcheck)
+        self.assertIn(f"http://127.0.0.1:{port}/healthz", healthcheck)
         published = [
             spec.rpartition(":")[2]
             for task in deploy_tasks()
