@@ -7,8 +7,8 @@ from bench.web_client import Page, WebClient
 from functional_tests.ssh import ssh_command
 from infra.standin import config
 
-STAGING_URL = f"http://{config.STAGING_HOST}"
-PRODUCTION_URL = f"http://{config.PRODUCTION_HOST}"
+STAGING_URL = f"https://{config.STAGING_HOST}"
+PRODUCTION_URL = f"https://{config.PRODUCTION_HOST}"
 
 
 def ssh(host: str, shell_command: str) -> subprocess.CompletedProcess[str]:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import unittest
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -14,7 +15,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = REPO_ROOT / "Dockerfile"
 GUNICORN_CONF = REPO_ROOT / "gunicorn.conf.py"
 PLAYBOOK = REPO_ROOT / "infra" / "deploy-playbook.yaml"
-DEPLOY_TASKS = REPO_ROOT / "infra" / "roles" / "superlists" / "tasks" / "main.yaml"
+DEPLOY_TASKS = sorted((REPO_ROOT / "infra" / "roles" / "superlists" / "tasks").glob("*.yaml"))
 STANDIN_INVENTORY = REPO_ROOT / "infra" / "inventory.standin.yaml"
 ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 
@@ -31,6 +32,20 @@ def dockerfile_instructions(text: str) -> list[tuple[str, str]]:
             keyword, _, arguments = line.partition(" ")
             instructions.append((keyword.upper(), arguments.strip()))
     return instructions
+
+
+def deploy_tasks() -> list[dict[str, Any]]:
+    """Every task of the role, blocks' and rescues' tasks included."""
+    found = []
+
+    def walk(tasks: list[dict[str, Any]]) -> None:
+        for task in tasks:
+            found.append(task)
+            walk(task.get("block", []) + task.get("rescue", []) + task.get("always", []))
+
+    for path in DEPLOY_TASKS:
+        walk(yaml.safe_load(path.read_text()))
+    return found
 
 
 def secrets_set_by(instructions: list[tuple[str, str]]) -> list[str]:
@@ -89,7 +104,7 @@ class DockerfileTest(unittest.TestCase):
         self.assertIn(f"http://127.0.0.1:{port}/healthz", healthcheck)
         published = [
             spec.rpartition(":")[2]
-            for task in yaml.safe_load(DEPLOY_TASKS.read_text())
+            for task in deploy_tasks()
             for spec in task.get("community.docker.docker_container", {}).get("ports", [])
         ]
         self.assertEqual(published, [port])  # the deploy role's container port
@@ -111,8 +126,7 @@ class PlaybookTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
 
     def test_env_file_and_secret_tasks_are_never_logged(self) -> None:
-        tasks = yaml.safe_load(DEPLOY_TASKS.read_text())
-        for task in tasks:
+        for task in deploy_tasks():
             writes_env = task.get("ansible.builtin.template", {}).get("dest") == "{{ env_file }}"
             if writes_env or "secret" in task["name"].lower():
                 with self.subTest(task=task["name"]):

@@ -1,20 +1,14 @@
 """The server's env file, rendered by Ansible's own templating from the role's template."""
 
-import json
-import subprocess
-import sys
-import tempfile
 import unittest
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = REPO_ROOT / "infra" / "roles" / "superlists" / "templates" / "superlists.env.j2"
-ANSIBLE = Path(sys.executable).parent / "ansible"
+from infra.tests.role_templates import render_role_template
 
 BASE_VARS = {
     "secret_key": "k",
     "site_host": "staging.example.com",
-    "site_url": "http://staging.example.com",
+    "site_url": "https://staging.example.com",
+    "hsts_seconds": 3600,
     "email_host": "smtp.example.com",
     "email_port": 587,
     "email_user": "noreply@example.com",
@@ -22,33 +16,13 @@ BASE_VARS = {
     "email_password": "",
     "enable_test_fixtures": False,
     "database_url": "",
+    "redis_url": "",
+    "backup_keep_days": 14,
 }
 
 
 def render(**overrides: object) -> dict[str, str]:
-    """Render the template with Ansible's `template` module, locally; parse the result."""
-    with tempfile.TemporaryDirectory() as directory:
-        output = Path(directory) / "superlists.env"
-        variables = json.dumps({**BASE_VARS, **overrides})
-        result = subprocess.run(
-            [
-                ANSIBLE,
-                "localhost",
-                "-c",
-                "local",
-                "-m",
-                "ansible.builtin.template",
-                "-a",
-                f"src={TEMPLATE} dest={output}",
-                "-e",
-                variables,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        lines = output.read_text().splitlines()
+    lines = render_role_template("superlists.env.j2", {**BASE_VARS, **overrides}).splitlines()
     return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
 
 
@@ -68,7 +42,27 @@ class EnvFileTemplateTest(unittest.TestCase):
         self.assertEqual(render(email_password="s3cret")["EMAIL_PASSWORD"], "s3cret")
 
     def test_login_links_point_to_the_site_url(self) -> None:
-        self.assertEqual(render()["SITE_URL"], "http://staging.example.com")
+        self.assertEqual(render()["SITE_URL"], "https://staging.example.com")
+
+    def test_https_behind_the_proxy(self) -> None:
+        env = render()
+        self.assertEqual(env["DJANGO_HTTPS"], "1")
+        self.assertEqual(env["DJANGO_HSTS_SECONDS"], "3600")
+        self.assertEqual(env["DJANGO_REVERSE_PROXIES"], "1")
+
+    def test_a_plain_http_site_url_turns_https_off_but_keeps_the_proxy(self) -> None:
+        env = render(site_url="http://staging.example.com")
+        self.assertNotIn("DJANGO_HTTPS", env)
+        self.assertEqual(env["DJANGO_REVERSE_PROXIES"], "1")
+
+    def test_redis_only_where_given(self) -> None:
+        self.assertNotIn("REDIS_URL", render())
+        self.assertEqual(render(redis_url="redis://r:6379/0")["REDIS_URL"], "redis://r:6379/0")
+
+    def test_backups_go_to_the_mounted_directory(self) -> None:
+        env = render(backup_keep_days=7)
+        self.assertEqual(env["DJANGO_BACKUP_DIR"], "/backups")
+        self.assertEqual(env["DJANGO_BACKUP_KEEP_DAYS"], "7")
 
     def test_no_variable_enables_the_fixtures_even_on_staging(self) -> None:
         # A staging host's container gets a read-only marker file instead (see the role).

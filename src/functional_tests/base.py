@@ -131,7 +131,7 @@ class FunctionalTest(StaticLiveServerTestCase):
         self.browser.find_element(By.CSS_SELECTOR, "input[name=email]").send_keys(email, Keys.ENTER)
         self.wait_for(lambda: self.assertIn("Check your email", self.page_text()))
         body = self.wait_for_email_body(email, LOGIN_EMAIL_SUBJECT)
-        url_search = re.search(r"http://\S+/accounts/login\?token=\S+", body)
+        url_search = re.search(r"https?://\S+/accounts/login\?token=\S+", body)
         if not url_search:
             self.fail(f"Could not find a login link in the email body:\n{body}")
         return url_search.group(0)

@@ -3,13 +3,23 @@
 ``FT_BROWSER``: ``chromium`` (default; Debian's chromium-headless-shell and chromium-driver) or
 ``firefox`` (needs geckodriver on PATH). ``FT_HEADLESS=0`` shows a window: Debian's full chromium.
 
+``FT_CA_CERTS``: a PEM file of extra root certificates the browser trusts, as a person would
+import their company's CA (the stand-in hosts' TLS proxies sign with their own CA). Chromium
+reads them from the NSS database in its HOME, so the browser gets a HOME of its own.
+
 Headless, the tests drive chromium-headless-shell: the same Chromium build (engine and version)
 without the desktop browser around it (Chromium's former headless mode). It starts in half the
 time and loads our pages faster than ``chromium --headless=new`` (bench/README.md).
 """
 
+import atexit
+import functools
 import os
+import re
 import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 
 from selenium import webdriver
 
@@ -70,8 +80,36 @@ def make_chromium(javascript: bool = True) -> webdriver.Chrome:
     if not javascript:
         # Blink's own switch: chromium-headless-shell ignores the profile's content settings.
         options.add_argument("--blink-settings=scriptEnabled=false")
+    ca_certs = os.environ.get("FT_CA_CERTS")
+    env = {**os.environ, "HOME": str(home_trusting(ca_certs))} if ca_certs else None
     # An explicit driver path: otherwise Selenium Manager tries to download one, and fails offline.
-    return webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
+    service = webdriver.ChromeService(CHROMEDRIVER, env=env)
+    return webdriver.Chrome(service=service, options=options)
+
+
+@functools.cache
+def home_trusting(ca_certs: str) -> Path:
+    """A HOME whose NSS database trusts every certificate in the PEM file ``ca_certs``."""
+    if shutil.which("certutil") is None:
+        raise RuntimeError("FT_CA_CERTS needs certutil: run `apt-get install -y libnss3-tools`.")
+    pems = re.findall(
+        r"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", Path(ca_certs).read_text(), re.S
+    )
+    if not pems:
+        raise RuntimeError(f"FT_CA_CERTS={ca_certs} holds no PEM certificate.")
+    home = Path(tempfile.mkdtemp(prefix="ft-browser-home-"))
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    database = f"sql:{home}/.pki/nssdb"
+    (home / ".pki" / "nssdb").mkdir(parents=True)
+    subprocess.run(["certutil", "-d", database, "-N", "--empty-password"], check=True)
+    for number, pem in enumerate(pems):
+        subprocess.run(
+            ["certutil", "-d", database, "-A", "-t", "C,,", "-n", f"ft-ca-{number}"],
+            input=pem,
+            text=True,
+            check=True,
+        )
+    return home
 
 
 def make_firefox(javascript: bool = True) -> webdriver.Firefox:

@@ -120,7 +120,7 @@ class StagingServer:
 
     @property
     def url(self) -> str:
-        return f"http://{self.address}"
+        return f"https://{self.address}"
 
     @property
     def host(self) -> str:

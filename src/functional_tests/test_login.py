@@ -34,7 +34,7 @@ class LoginTest(FunctionalTest):
 
         # It has a URL link in it
         self.assertIn("Use this link to log in", body)
-        url_search = re.search(r"http://.+/.+$", body, re.MULTILINE)
+        url_search = re.search(r"https?://.+/.+$", body, re.MULTILINE)
         if not url_search:
             self.fail(f"Could not find url in email body:\n{body}")
         url = url_search.group(0)

@@ -1,0 +1,161 @@
+"""What an operator relies on, proved on the stand-in hosts: HTTPS with a clean `check --deploy`,
+no token in any log, backups that restore, releases that drop nothing, refuse to break the site,
+and reach production only through staging."""
+
+import re
+import secrets
+import time
+import unittest
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import certifi
+import requests
+
+from accounts.views import LOGIN_EMAIL_SUBJECT
+from infra.staging_tests.remote import (
+    PRODUCTION_URL,
+    STAGING_URL,
+    page_text,
+    ssh,
+    start_list,
+    submit_on_home_page,
+)
+from infra.standin import config, deploy
+from infra.standin.mail.probe import take_mail_for, unique_test_address
+
+STAGING_CONTAINER = "superlists"
+PRODUCTION_CONTAINER = "superlists-production"
+HOSTS = {config.STAGING_HOST: STAGING_CONTAINER, config.PRODUCTION_HOST: PRODUCTION_CONTAINER}
+
+
+def live_image(host: str) -> str:
+    result = ssh(host, f"docker inspect --format '{{{{.Image}}}}' {HOSTS[host]}")
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def logs(host: str, container: str) -> str:
+    result = ssh(host, f"docker logs {container}")
+    assert result.returncode == 0, result.stderr
+    return result.stdout + result.stderr
+
+
+@contextmanager
+def a_changed_checkout() -> Iterator[None]:
+    """The checkout with one file more in src/: the deploy builds a new image from it."""
+    marker = config.REPO_ROOT / "src" / "release-test-marker.txt"
+    marker.write_text(f"{secrets.token_hex(8)}\n")
+    try:
+        yield
+    finally:
+        marker.unlink()
+
+
+class HttpsTest(unittest.TestCase):
+    def test_plain_http_is_sent_to_https(self) -> None:
+        for url in [STAGING_URL, PRODUCTION_URL]:
+            with self.subTest(url=url):
+                plain = url.replace("https://", "http://") + "/lists/new"
+                response = requests.get(plain, allow_redirects=False, timeout=10)
+                self.assertIn(response.status_code, {301, 308})
+                self.assertEqual(response.headers["Location"], url + "/lists/new")
+
+    def test_the_certificate_is_checked_against_the_standins_ca_only(self) -> None:
+        self.assertEqual(requests.get(STAGING_URL + "/", timeout=10).status_code, 200)
+        # Where the stand-in's CA is not trusted, the certificate is refused: nothing is off.
+        with self.assertRaises(requests.exceptions.SSLError):
+            requests.get(STAGING_URL + "/", timeout=10, verify=certifi.where())
+
+    def test_django_check_deploy_reports_no_issues(self) -> None:
+        for host, container in HOSTS.items():
+            with self.subTest(host=host):
+                result = ssh(host, f"docker exec {container} python manage.py check --deploy")
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertIn("System check identified no issues", result.stdout)
+                self.assertNotIn("WARNING", result.stderr)
+
+
+class AccessLogTest(unittest.TestCase):
+    def test_no_login_token_in_the_app_or_proxy_log(self) -> None:
+        recipient = unique_test_address("access-log")
+        sent_after = datetime.now(UTC)
+        submit_on_home_page(STAGING_URL, "/accounts/send_login_email", {"email": recipient})
+        body = take_mail_for(recipient, LOGIN_EMAIL_SUBJECT, sent_after)
+        link = re.search(r"https://\S+/accounts/login\?token=(\S+)", body.get_content())
+        if link is None:
+            self.fail("no login link in the email")
+        token = link.group(1)
+        self.assertEqual(requests.get(link.group(0), timeout=10).status_code, 200)
+
+        for container in [STAGING_CONTAINER, f"{STAGING_CONTAINER}-proxy"]:
+            with self.subTest(container=container):
+                log = logs(config.STAGING_HOST, container)
+                self.assertIn("/accounts/login", log)  # the request was logged...
+                self.assertNotIn(token, log)  # ...without its token
+                self.assertNotIn("token=", log)
+
+
+class BackupTest(unittest.TestCase):
+    def test_the_daily_backup_restores_every_item_after_a_wipe(self) -> None:
+        list_path = start_list(STAGING_URL, "Back me up")
+        # The command cron runs every day, exactly as the deploy wrote it.
+        cron = ssh(config.STAGING_HOST, f"cat /etc/cron.d/superlists-{STAGING_CONTAINER}").stdout
+        [job] = [line for line in cron.splitlines() if line and line[0].isdigit()]
+        command = job.split(None, 6)[6]  # after the five time fields and the user
+        self.assertEqual(ssh(config.STAGING_HOST, command).returncode, 0)
+
+        ssh(config.STAGING_HOST, f"docker exec {STAGING_CONTAINER} python manage.py reset_database")
+        self.assertEqual(requests.get(STAGING_URL + list_path, timeout=10).status_code, 404)
+
+        restore = ssh(
+            config.STAGING_HOST,
+            f"docker exec {STAGING_CONTAINER} python manage.py restore_database latest",
+        )
+        self.assertEqual(restore.returncode, 0, restore.stderr)
+        self.assertIn("1: Back me up", page_text(STAGING_URL, list_path))
+
+
+class ReleaseTest(unittest.TestCase):
+    def test_a_release_that_changes_nothing_does_nothing(self) -> None:
+        started = time.monotonic()
+        result = deploy.run_playbook("staging")
+        print(f"no-op release to staging: {time.monotonic() - started:.1f} s")
+        self.assertEqual(result.returncode, 0)
+        self.assertRegex(result.stdout, r"127\.0\.10\.1\s*: ok=\d+\s+changed=0 ")
+
+    def test_a_failing_release_stops_and_the_old_one_keeps_serving(self) -> None:
+        list_path = start_list(STAGING_URL, "Still here")
+        before = live_image(config.STAGING_HOST)
+        try:
+            with a_changed_checkout():
+                # A setting the new release cannot start with: its migrations fail.
+                failed = deploy.run_playbook("staging", "-e", "hsts_seconds=soon")
+            self.assertNotEqual(failed.returncode, 0)
+            self.assertIn("DJANGO_HSTS_SECONDS='soon' must be a whole number", failed.stdout)
+            self.assertIn(f"still serves {before}", failed.stdout)
+            self.assertEqual(live_image(config.STAGING_HOST), before)
+            self.assertIn("1: Still here", page_text(STAGING_URL, list_path))
+            leftovers = ssh(config.STAGING_HOST, "docker ps -a --format '{{.Names}}'").stdout
+            self.assertNotIn(f"{STAGING_CONTAINER}-next", leftovers)
+        finally:
+            self.assertEqual(deploy.run_playbook("staging").returncode, 0)
+
+
+class PromotionTest(unittest.TestCase):
+    def test_production_serves_the_image_that_passed_staging(self) -> None:
+        record = ssh(config.STAGING_HOST, "cat /srv/superlists/passed-staging").stdout
+        self.assertIn(live_image(config.PRODUCTION_HOST), record.split())
+
+    def test_production_refuses_an_image_that_has_not_passed_staging(self) -> None:
+        before = live_image(config.PRODUCTION_HOST)
+        list_path = start_list(PRODUCTION_URL, "Production goes on")
+        with a_changed_checkout():
+            refused = deploy.run_playbook("production")
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("it has not passed the FT suite on staging", refused.stdout)
+        self.assertEqual(live_image(config.PRODUCTION_HOST), before)
+        self.assertIn("1: Production goes on", page_text(PRODUCTION_URL, list_path))
+        self.assertEqual(urlsplit(PRODUCTION_URL).scheme, "https")

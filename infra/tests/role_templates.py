@@ -1,0 +1,35 @@
+"""The role's templates, rendered by Ansible's own `template` module, locally."""
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = REPO_ROOT / "infra" / "roles" / "superlists" / "templates"
+ANSIBLE = Path(sys.executable).parent / "ansible"
+
+
+def render_role_template(name: str, variables: dict[str, object]) -> str:
+    with tempfile.TemporaryDirectory() as directory:
+        output = Path(directory) / name
+        result = subprocess.run(
+            [
+                ANSIBLE,
+                "localhost",
+                "-c",
+                "local",
+                "-m",
+                "ansible.builtin.template",
+                "-a",
+                f"src={TEMPLATES / name} dest={output}",
+                "-e",
+                json.dumps(variables),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return output.read_text()

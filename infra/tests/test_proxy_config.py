@@ -1,0 +1,104 @@
+"""The proxy's Caddyfile, rendered from the role's template and read by Caddy itself."""
+
+import json
+import shutil
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+from typing import Any
+
+from infra.tests.role_templates import render_role_template
+
+BASE_VARS = {
+    "site_host": "staging.example.com",
+    "proxy_address": "",
+    "proxy_admin_address": "localhost:2019",
+    "app_address": "127.0.0.1",
+    "upstream_port": 8002,
+    "tls_internal": False,
+    "acme_email": "",
+}
+
+
+def caddy_config(**overrides: object) -> dict[str, Any]:
+    """Caddy's own JSON for the rendered Caddyfile (`caddy adapt` fails on any mistake)."""
+    caddy = shutil.which("caddy")
+    if caddy is None:
+        raise RuntimeError("These tests need Caddy: apt-get install -y caddy (scripts/test does).")
+    caddyfile = render_role_template("Caddyfile.j2", {**BASE_VARS, **overrides})
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "Caddyfile"
+        path.write_text(caddyfile)
+        result = subprocess.run(
+            [caddy, "adapt", "--config", str(path), "--adapter", "caddyfile"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def the_server(config: dict[str, Any]) -> dict[str, Any]:
+    [server] = config["apps"]["http"]["servers"].values()
+    return server
+
+
+def the_proxy(config: dict[str, Any]) -> dict[str, Any]:
+    [handler] = [h for h in _handlers(the_server(config)) if h.get("handler") == "reverse_proxy"]
+    return handler
+
+
+def _handlers(node: Any) -> list[dict[str, Any]]:
+    found = []
+    if isinstance(node, dict):
+        if "handler" in node:
+            found.append(node)
+        for value in node.values():
+            found += _handlers(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _handlers(value)
+    return found
+
+
+class CaddyfileTest(unittest.TestCase):
+    def test_proxies_the_site_to_the_live_release_checking_its_health(self) -> None:
+        proxy = the_proxy(caddy_config(upstream_port=8002))
+        self.assertEqual(proxy["upstreams"], [{"dial": "127.0.0.1:8002"}])
+        checks = proxy["health_checks"]["active"]
+        self.assertEqual(checks["uri"], "/healthz")
+        self.assertEqual(checks["headers"], {"Host": ["staging.example.com"]})
+
+    def test_serves_https_for_the_site_host(self) -> None:
+        server = the_server(caddy_config())
+        self.assertEqual(server["listen"], [":443"])
+        [route] = server["routes"]
+        self.assertEqual(route["match"], [{"host": ["staging.example.com"]}])
+
+    def test_a_standin_host_listens_on_its_own_address_with_the_internal_ca(self) -> None:
+        config = caddy_config(proxy_address="127.0.10.1", tls_internal=True)
+        self.assertEqual(the_server(config)["listen"], ["127.0.10.1:443"])
+        [policy] = config["apps"]["tls"]["automation"]["policies"]
+        self.assertEqual(policy["issuers"][0]["module"], "internal")
+
+    def test_no_query_string_referer_or_cookie_reaches_the_access_log(self) -> None:
+        config = caddy_config()
+        [log] = [
+            log for name, log in config["logging"]["logs"].items() if name != "default"
+        ]
+        fields = log["encoder"]["fields"]
+        self.assertEqual(fields["request>uri"]["filter"], "regexp")
+        self.assertEqual(fields["request>uri"]["regexp"], r"\?.*$")
+        self.assertEqual(fields["request>headers>Referer"]["filter"], "delete")
+        self.assertEqual(fields["request>headers>Cookie"]["filter"], "delete")
+        self.assertEqual(fields["resp_headers>Set-Cookie"]["filter"], "delete")
+
+    def test_the_admin_api_is_where_releases_reload_it(self) -> None:
+        config = caddy_config(proxy_admin_address="127.0.10.1:2019")
+        self.assertEqual(config["admin"]["listen"], "127.0.10.1:2019")
+
+
+if __name__ == "__main__":
+    unittest.main()
