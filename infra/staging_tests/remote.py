@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from bench.web_client import Page, WebClient
 from functional_tests.ssh import ssh_command
-from infra.standin import config
+from infra.standin import config, credentials, deploy
 
 STAGING_URL = f"https://{config.STAGING_HOST}"
 PRODUCTION_URL = f"https://{config.PRODUCTION_HOST}"
@@ -19,6 +19,11 @@ def ssh(host: str, shell_command: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
     )
+
+
+def deploy_to(group: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """Deploy to a stand-in server as its operator does: with the mail provider's password."""
+    return deploy.run_playbook(group, credentials.sender_password(), *arguments)
 
 
 def visitor(base_url: str) -> WebClient:

@@ -6,19 +6,21 @@ import re
 import secrets
 import shlex
 import unittest
-import urllib.request
 from datetime import UTC, datetime
+
+import requests
 
 from accounts.views import CHECK_YOUR_EMAIL, LOGIN_EMAIL_SUBJECT
 from functional_tests.mailbox import wait_for_email
 from infra.staging_tests.remote import (
     STAGING_URL,
+    deploy_to,
     page_text,
     ssh,
     start_list,
     submit_on_home_page,
 )
-from infra.standin import config, credentials, deploy
+from infra.standin import config
 from infra.standin.mail.probe import stand_in_mailbox
 
 
@@ -32,22 +34,25 @@ def must_search(pattern: str, text: str) -> re.Match[str]:
 
 
 class DeployedSiteTest(unittest.TestCase):
-    def test_home_page_comes_from_gunicorn_in_the_container(self) -> None:
-        response = urllib.request.urlopen(STAGING_URL + "/", timeout=10)
-        self.assertIn("Start a new To-Do list", response.read().decode())
-        self.assertEqual(response.headers["Server"], "gunicorn")
+    def test_home_page_comes_from_gunicorn_in_the_container_through_the_proxy(self) -> None:
+        response = requests.get(STAGING_URL + "/", timeout=10)
+        self.assertIn("Start a new To-Do list", response.text)
+        self.assertIn("gunicorn", response.headers["Server"])
+        self.assertIn("Caddy", response.headers["Server"] + response.headers.get("Via", ""))
 
     def test_static_files_have_hashed_names_compression_and_far_future_caching(self) -> None:
-        page = urllib.request.urlopen(STAGING_URL + "/", timeout=10).read().decode()
+        page = requests.get(STAGING_URL + "/", timeout=10).text
         css_path = re.search(r"/static/bootstrap/css/bootstrap\.min\.[0-9a-f]{12}\.css", page)
         if css_path is None:
             self.fail("no hashed name for Bootstrap's CSS in the home page")
         for accepted, sent in [("gzip, deflate, br", "br"), ("gzip", "gzip")]:
             with self.subTest(accept_encoding=accepted):
-                request = urllib.request.Request(
-                    STAGING_URL + css_path.group(0), headers={"Accept-Encoding": accepted}
+                response = requests.get(
+                    STAGING_URL + css_path.group(0),
+                    headers={"Accept-Encoding": accepted},
+                    timeout=10,
+                    stream=True,  # as sent: requests would decode it
                 )
-                response = urllib.request.urlopen(request, timeout=10)
                 self.assertEqual(response.headers["Content-Encoding"], sent)
                 self.assertIn("immutable", response.headers["Cache-Control"])
 
@@ -95,7 +100,7 @@ class DeployedSiteTest(unittest.TestCase):
 
 class RedeployTest(unittest.TestCase):
     def test_second_deploy_changes_nothing_and_never_prints_secrets(self) -> None:
-        result = deploy.run_playbook("staging", credentials.sender_password())
+        result = deploy_to("staging")
         self.assertEqual(result.returncode, 0)
         self.assertRegex(result.stdout, r"127\.0\.10\.1\s*: ok=\d+\s+changed=0 ")
         env_file = ssh(config.STAGING_HOST, "cat /srv/superlists/superlists.env").stdout
@@ -110,7 +115,7 @@ class RedeployTest(unittest.TestCase):
         removed = ssh(config.STAGING_HOST, "docker rm -f superlists")
         self.assertEqual(removed.returncode, 0, removed.stderr)
 
-        result = deploy.run_playbook("staging", credentials.sender_password())
+        result = deploy_to("staging")
 
         self.assertEqual(result.returncode, 0)
         self.assertIn("1: Survive the redeploy", page_text(STAGING_URL, list_path))

@@ -4,6 +4,7 @@ and reach production only through staging."""
 
 import re
 import secrets
+import threading
 import time
 import unittest
 from collections.abc import Iterator
@@ -15,15 +16,18 @@ import certifi
 import requests
 
 from accounts.views import LOGIN_EMAIL_SUBJECT
+from bench.loadtest.report import Report
+from bench.loadtest.run import run_load
 from infra.staging_tests.remote import (
     PRODUCTION_URL,
     STAGING_URL,
+    deploy_to,
     page_text,
     ssh,
     start_list,
     submit_on_home_page,
 )
-from infra.standin import config, deploy
+from infra.standin import config
 from infra.standin.mail.probe import take_mail_for, unique_test_address
 
 STAGING_CONTAINER = "superlists"
@@ -118,10 +122,48 @@ class BackupTest(unittest.TestCase):
         self.assertIn("1: Back me up", page_text(STAGING_URL, list_path))
 
 
+@contextmanager
+def under_load(url: str) -> Iterator[list[Report]]:
+    """Anonymous visitors load ``url`` until the block ends; then the report is in the list."""
+    stop = threading.Event()
+    reports: list[Report] = []
+    visitors = threading.Thread(
+        target=lambda: reports.append(run_load([url], None, clients=2, seconds=600, stop=stop))
+    )
+    visitors.start()
+    try:
+        yield reports
+    finally:
+        stop.set()
+        visitors.join()
+
+
 class ReleaseTest(unittest.TestCase):
+    def test_a_release_and_a_rollback_under_load_drop_nothing(self) -> None:
+        before = live_image(config.STAGING_HOST)
+        with under_load(STAGING_URL) as reports:
+            with a_changed_checkout():
+                started = time.monotonic()
+                released = deploy_to("staging")
+                print(f"release of a new image to staging: {time.monotonic() - started:.1f} s")
+            self.assertEqual(released.returncode, 0)
+            new = live_image(config.STAGING_HOST)
+            self.assertNotEqual(new, before)
+
+            started = time.monotonic()
+            rolled_back = deploy_to("staging", "-e", "rollback=true")
+            print(f"rollback on staging: {time.monotonic() - started:.1f} s")
+            self.assertEqual(rolled_back.returncode, 0)
+            self.assertEqual(live_image(config.STAGING_HOST), before)
+        [report] = reports
+        print(report.summary())
+        self.assertEqual(report.tally.failed, 0, report.summary())
+        self.assertEqual(report.audit.lost, [], report.summary())
+        self.assertTrue(report.ok, report.summary())
+
     def test_a_release_that_changes_nothing_does_nothing(self) -> None:
         started = time.monotonic()
-        result = deploy.run_playbook("staging")
+        result = deploy_to("staging")
         print(f"no-op release to staging: {time.monotonic() - started:.1f} s")
         self.assertEqual(result.returncode, 0)
         self.assertRegex(result.stdout, r"127\.0\.10\.1\s*: ok=\d+\s+changed=0 ")
@@ -132,7 +174,7 @@ class ReleaseTest(unittest.TestCase):
         try:
             with a_changed_checkout():
                 # A setting the new release cannot start with: its migrations fail.
-                failed = deploy.run_playbook("staging", "-e", "hsts_seconds=soon")
+                failed = deploy_to("staging", "-e", "hsts_seconds=soon")
             self.assertNotEqual(failed.returncode, 0)
             self.assertIn("DJANGO_HSTS_SECONDS='soon' must be a whole number", failed.stdout)
             self.assertIn(f"still serves {before}", failed.stdout)
@@ -141,7 +183,7 @@ class ReleaseTest(unittest.TestCase):
             leftovers = ssh(config.STAGING_HOST, "docker ps -a --format '{{.Names}}'").stdout
             self.assertNotIn(f"{STAGING_CONTAINER}-next", leftovers)
         finally:
-            self.assertEqual(deploy.run_playbook("staging").returncode, 0)
+            self.assertEqual(deploy_to("staging").returncode, 0)
 
 
 class PromotionTest(unittest.TestCase):
@@ -153,7 +195,7 @@ class PromotionTest(unittest.TestCase):
         before = live_image(config.PRODUCTION_HOST)
         list_path = start_list(PRODUCTION_URL, "Production goes on")
         with a_changed_checkout():
-            refused = deploy.run_playbook("production")
+            refused = deploy_to("production")
         self.assertNotEqual(refused.returncode, 0)
         self.assertIn("it has not passed the FT suite on staging", refused.stdout)
         self.assertEqual(live_image(config.PRODUCTION_HOST), before)

@@ -1,7 +1,8 @@
 """`python -m infra.standin up|down|status|env|deploy`: the stand-in hosts on this machine.
 
-up       start everything and deploy to both servers with the real playbook (idempotent:
-         running it again repairs what is missing or stale); --no-deploy stops before deploying
+up       start everything and deploy to staging with the real playbook (idempotent: running
+         it again repairs what is missing or stale); --no-deploy stops before deploying.
+         Production takes only what passed staging: `scripts/release infra/inventory.standin.yaml`
 down     stop everything `up` started, undo its changes, and check that nothing is left (exit
          status 1, naming what is, if anything is); --purge also deletes the state (keys,
          passwords, images, the cached rootfs, Maildirs)
@@ -49,12 +50,15 @@ def up(with_deploy: bool) -> None:
         start_mail,
         check_everything,
     ]
-    deploy_steps = [deploy_to_staging, deploy_to_production] if with_deploy else []
+    # Production takes only an image that passed the FTs on staging: scripts/release deploys it.
+    deploy_steps = [deploy_to_staging] if with_deploy else []
     run_steps(
         host_steps + deploy_steps,
         then="run `python -m infra.standin up` again (it repairs what it finds)",
     )
     print(f'{PREFIX} up. For the operator and the FTs: eval "$(python -m infra.standin env)"')
+    inventory = deploy.INVENTORY.relative_to(config.REPO_ROOT)
+    print(f"{PREFIX} production takes what passed staging: scripts/release {inventory}")
 
 
 def preflight() -> str:
@@ -107,16 +111,12 @@ def deploy_to_staging() -> str:
     return _deploy(config.STAGING)
 
 
-def deploy_to_production() -> str:
-    return _deploy(config.PRODUCTION)
-
-
 def _deploy(server: config.Server) -> str:
     # As an operator who has exported the stand-in mail provider's password.
     result = deploy.run_playbook(server.name, email_password=credentials.sender_password())
     if result.returncode != 0:
         raise StepFailed(f"the deploy playbook failed for {server.address} (its output is above)")
-    return f"deployed; the site answers at http://{server.address}/"
+    return f"deployed; the site answers at https://{server.address}/"
 
 
 # --- down, status, env -------------------------------------------------------------------------

@@ -184,6 +184,11 @@ def server_at(address: str) -> Server:
 
 # --- SSH (client side) -------------------------------------------------------------------------
 OPERATOR_KEY = SECRETS_DIR / "operator_ed25519"
+# Each server's TLS proxy signs with its own CA; the deploy fetches each root into CA_DIR and
+# puts them all in CA_BUNDLE, which the FTs' browser and HTTP clients trust (the inventory's
+# local_ca_dir and local_ca_bundle: a test checks they agree).
+CA_DIR = STATE_DIR / "ca"
+CA_BUNDLE = STATE_DIR / "ca-bundle.pem"
 KNOWN_HOSTS = STATE_DIR / "known_hosts"
 USER_SSH_CONFIG = Path.home() / ".ssh" / "config"
 # What Ansible should use as ansible_python_interpreter on the stand-in hosts: Debian's Python,

@@ -20,21 +20,31 @@ def playbook_environment(
     (DOCKER_HOST for the local build, ...), and EMAIL_PASSWORD only if `email_password` is
     given. Without it the playbook does what it does for an operator who forgot to export it:
     it warns, and the server gets no password."""
-    environment = {**caller_environment, **operator_env.variables(), "ANSIBLE_FORCE_COLOR": "0"}
+    environment = {
+        **caller_environment,
+        **operator_env.variables(),
+        "ANSIBLE_FORCE_COLOR": "0",
+        # The repository's settings (one SSH connection per host), whatever the working directory.
+        "ANSIBLE_CONFIG": str(config.REPO_ROOT / "ansible.cfg"),
+    }
     del environment["EMAIL_PASSWORD"]
     if email_password:
         environment["EMAIL_PASSWORD"] = email_password
     return environment
 
 
-def run_playbook(group: str, email_password: str | None) -> subprocess.CompletedProcess[str]:
+def run_playbook(
+    group: str, email_password: str | None, *arguments: str
+) -> subprocess.CompletedProcess[str]:
     """Run the playbook for the inventory group `group` (staging or production), with
-    `email_password` as the operator's EMAIL_PASSWORD (None: not set).
+    `email_password` as the operator's EMAIL_PASSWORD (None: not set), and any more
+    `arguments` for ansible-playbook (`-e rollback=true`, say).
 
     The output is returned, and also printed as it comes.
     """
     environment = playbook_environment(os.environ, email_password)
     command: list[str | Path] = [ANSIBLE_PLAYBOOK, "-i", INVENTORY, PLAYBOOK, "--limit", group]
+    command += arguments
     output = []
     with subprocess.Popen(
         command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True

@@ -27,6 +27,9 @@ def variables() -> dict[str, str]:
         "FT_POP3_USER": config.TEST_MAILBOX,
         "FT_POP3_PASSWORD": credentials.mailbox_password(config.TEST_MAILBOX),
         "FT_EMAIL_ADDRESS": config.TEST_EMAIL_ADDRESS,
+        # The servers' TLS proxies' CAs, trusted by the FTs' browser and by requests.
+        "FT_CA_CERTS": str(config.CA_BUNDLE),
+        "REQUESTS_CA_BUNDLE": str(config.CA_BUNDLE),
         # The fake production host: the FTs must refuse to touch it.
         "FT_PRODUCTION_HOSTS": re.escape(config.PRODUCTION_HOST),
     }

@@ -161,6 +161,12 @@ class PlaybookTest(unittest.TestCase):
         ]
         self.assertEqual(list(inventory["staging"]["hosts"]), [config.STAGING_HOST])
         self.assertEqual(list(inventory["production"]["hosts"]), [config.PRODUCTION_HOST])
+        for server in [config.STAGING, config.PRODUCTION]:
+            host_vars = inventory[server.name]["hosts"][server.address]
+            self.assertEqual(host_vars["docker_host"], server.engine.docker_host)
+        shared = yaml.safe_load(STANDIN_INVENTORY.read_text())["all"]["children"]["standin"]["vars"]
+        self.assertEqual(shared["local_ca_dir"], str(config.CA_DIR))
+        self.assertEqual(shared["local_ca_bundle"], str(config.CA_BUNDLE))
 
 
 if __name__ == "__main__":

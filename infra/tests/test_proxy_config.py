@@ -85,9 +85,7 @@ class CaddyfileTest(unittest.TestCase):
 
     def test_no_query_string_referer_or_cookie_reaches_the_access_log(self) -> None:
         config = caddy_config()
-        [log] = [
-            log for name, log in config["logging"]["logs"].items() if name != "default"
-        ]
+        [log] = [log for name, log in config["logging"]["logs"].items() if name != "default"]
         fields = log["encoder"]["fields"]
         self.assertEqual(fields["request>uri"]["filter"], "regexp")
         self.assertEqual(fields["request>uri"]["regexp"], r"\?.*$")

@@ -39,7 +39,7 @@ class ServerForTest(SimpleTestCase):
 
     def test_url_host_and_defaults(self) -> None:
         server = staging({"TEST_SERVER": "127.0.10.1:8080"})
-        self.assertEqual(server.url, "http://127.0.10.1:8080")
+        self.assertEqual(server.url, "https://127.0.10.1:8080")
         self.assertEqual(server.host, "127.0.10.1")
         self.assertEqual(server.ssh_destination, "root@127.0.10.1")
         self.assertEqual(server.container, "superlists")
