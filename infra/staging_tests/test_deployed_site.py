@@ -73,6 +73,11 @@ class DeployedSiteTest(unittest.TestCase):
         result = ssh(config.STAGING_HOST, f"docker exec superlists {shlex.join(command)}")
         self.assertEqual(result.returncode, 0, result.stderr)
 
+    def test_the_image_can_back_up_a_postgresql_database_too(self) -> None:
+        result = ssh(config.STAGING_HOST, "docker exec superlists pg_dump --version")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("pg_dump (PostgreSQL)", result.stdout)
+
     def test_the_app_is_shipped_compiled(self) -> None:
         # The image runs with PYTHONDONTWRITEBYTECODE: without bytecode made at build time, every
         # `manage.py` run would compile the app from source again.

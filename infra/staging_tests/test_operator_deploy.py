@@ -168,6 +168,16 @@ class ReleaseTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0)
         self.assertRegex(result.stdout, r"127\.0\.10\.1\s*: ok=\d+\s+changed=0 ")
 
+    def test_a_deploy_repairs_what_was_changed_by_hand(self) -> None:
+        ssh(config.STAGING_HOST, "echo DJANGO_DEBUG_FALSE=edited >> /srv/superlists/superlists.env")
+        ssh(config.STAGING_HOST, "docker stop superlists-proxy")
+        result = deploy_to("staging")
+        self.assertEqual(result.returncode, 0)
+        self.assertNotRegex(result.stdout, r"127\.0\.10\.1\s*: ok=\d+\s+changed=0 ")
+        env_file = ssh(config.STAGING_HOST, "cat /srv/superlists/superlists.env").stdout
+        self.assertNotIn("edited", env_file)
+        self.assertEqual(requests.get(STAGING_URL + "/", timeout=10).status_code, 200)
+
     def test_a_failing_release_stops_and_the_old_one_keeps_serving(self) -> None:
         list_path = start_list(STAGING_URL, "Still here")
         before = live_image(config.STAGING_HOST)
