@@ -7,10 +7,10 @@ Served with DJANGO_SETTINGS_MODULE=bench.floor_settings.
 """
 
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.urls import path
 
 from bench.config import FIXED_BODY
+from superlists.csrf import get_token
 
 MIDDLEWARE_ONLY_PATH = "/"
 WITH_CSRF_TOKEN_PATH = "/csrf-token/"

@@ -1,5 +1,7 @@
 import unittest
 
+from bench.instructions import Count, total_instructions
+from bench.instructions import report as instructions_report
 from bench.profiling import parse_collapsed, shares_by_part
 from bench.staging import parse_export_lines
 from bench.static_files import static_verdict
@@ -77,3 +79,21 @@ class FormatTableTest(unittest.TestCase):
         self.assertEqual(
             table.splitlines()[2:], ["page  req/s", "----  -----", "home    900", "list   1200"]
         )
+
+
+class CallgrindTotalTest(unittest.TestCase):
+    def test_reads_the_summary_line(self) -> None:
+        dump = "version: 1\ncreator: callgrind-3.19.0\nevents: Ir\nsummary: 123456789\n\nfn=x\n"
+        self.assertEqual(total_instructions(dump), 123456789)
+
+    def test_or_the_totals_line(self) -> None:
+        self.assertEqual(total_instructions("events: Ir\nfn=x\n1 5\ntotals: 42\n"), 42)
+
+    def test_a_dump_without_either_is_an_error(self) -> None:
+        with self.assertRaises(ValueError):
+            total_instructions("events: Ir\n")
+
+    def test_each_as_a_share_of_the_ceiling(self) -> None:
+        table = instructions_report([Count("ceiling", 1_000_000), Count("home", 2_500_000)])
+        self.assertIn("1.00 M", table)
+        self.assertRegex(table, r"home\s+2\.50 M\s+0\.400")

@@ -1,72 +1,32 @@
-"""Our middleware: the same protection as django-csp's and Django's CSRF middleware, for less work.
+"""Our middleware: django-csp's, with the same protection for less work.
 
-Every page sends the Content-Security-Policy header, and a new visitor's page makes a CSRF
-secret; the two were a sixth of the home page's time (see bench/README.md).
-Neither changes what is protected or how: the header is the text django-csp builds, and CSRF
-tokens are still made, masked and checked by Django's own middleware.
+Every page sends the Content-Security-Policy header; building it twice a response was 9 % of the
+home page's work (see bench/README.md). The header is still the text django-csp builds from the
+settings.
 """
 
 import functools
-import secrets
-from collections.abc import Callable
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
-from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
+from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
-from django.middleware import csrf
 
-# Django's own CSRF secret format: 32 characters of this alphabet of 62.
-CSRF_SECRET_LENGTH = csrf.CSRF_SECRET_LENGTH
-CSRF_ALLOWED_CHARS = csrf.CSRF_ALLOWED_CHARS
-# The largest multiple of 62 a byte can reach: a byte below it, taken modulo 62, is uniform.
-_UNBIASED_BYTES = 256 - 256 % len(CSRF_ALLOWED_CHARS)
-
-
-def new_csrf_secret() -> str:
-    """A new CSRF secret: 32 characters, each drawn uniformly from Django's alphabet of 62.
-
-    The same distribution, and so the same 190 bits of entropy, as Django's own
-    ``get_random_string``, from the same source (the OS's CSPRNG, through ``secrets``), but read
-    once rather than 32 times, one ``secrets.choice`` each. A byte of 248 or more is thrown away
-    rather than wrapped round, so that no character is likelier than another (rejection
-    sampling, as ``secrets.choice`` does inside).
-    """
-    characters: list[str] = []
-    while len(characters) < CSRF_SECRET_LENGTH:
-        characters += [
-            CSRF_ALLOWED_CHARS[byte % len(CSRF_ALLOWED_CHARS)]
-            for byte in secrets.token_bytes(CSRF_SECRET_LENGTH + 8)
-            if byte < _UNBIASED_BYTES
-        ]
-    return "".join(characters[:CSRF_SECRET_LENGTH])
-
-
-class NewVisitorCsrfSecretMiddleware:
-    """Makes a new visitor's CSRF secret in one read of the CSPRNG, for Django's CSRF middleware.
-
-    For a request without a CSRF cookie, Django makes the secret when a page first asks for a
-    token, with 32 calls to ``secrets.choice`` (~50 µs). Here it is made up front with
-    ``new_csrf_secret`` and left where Django's ``CsrfViewMiddleware`` keeps the secret it is
-    going to use (``request.META["CSRF_COOKIE"]``, which that middleware fills from the cookie
-    when there is one, in either order). Django does the rest as before: it sets the cookie only
-    if the page used a token, masks the token in the page, and checks a POST against the cookie
-    the browser sends back, never against this value, so a POST without a cookie is refused.
-
-    A separate middleware rather than a subclass of Django's, so that ``check --deploy`` still
-    sees Django's CSRF middleware and checks its cookie settings.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if "CSRF_COOKIE" not in request.META:
-            request.META["CSRF_COOKIE"] = new_csrf_secret()
-        return self.get_response(request)
+# What django-csp's decorators set on a response (get_policy_parts reads the first six): with
+# any of them, or a nonce on the request, django-csp builds the response's policy itself.
+RESPONSE_POLICY_PARTS = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+    "_csp_exempt",
+    "_csp_exempt_ro",
+)
 
 
 @functools.cache
@@ -100,13 +60,14 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """
 
     def has_its_own_policy(self, request: HttpRequest, response: HttpResponseBase) -> bool:
-        """Whether a decorator or a nonce makes this response's policy differ from the settings'."""
-        as_configured = PolicyParts()
+        """Whether a decorator or a nonce makes this response's policy differ from the settings':
+        what django-csp's ``get_policy_parts`` reads, set, or an exemption."""
         return (
-            self.get_policy_parts(request, response) != as_configured
-            or self.get_policy_parts(request, response, report_only=True) != as_configured
-            or hasattr(response, "_csp_exempt")
-            or hasattr(response, "_csp_exempt_ro")
+            any(
+                getattr(response, attribute, None) is not None
+                for attribute in RESPONSE_POLICY_PARTS
+            )
+            or getattr(request, "_csp_nonce", None) is not None
         )
 
     def process_response(

@@ -97,8 +97,7 @@ INSTALLED_APPS = [
 if ENABLE_TEST_FIXTURES:
     INSTALLED_APPS.append("functional_tests")
 
-# django-csp's middleware with its policy built once, and a new visitor's CSRF secret made in one
-# read of the CSPRNG for Django's CSRF middleware: superlists.middleware says why and how.
+# django-csp's middleware with its policy built once: superlists.middleware says why and how.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "superlists.middleware.ContentSecurityPolicyMiddleware",
@@ -106,7 +105,6 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "superlists.middleware.NewVisitorCsrfSecretMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -158,7 +156,12 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The pages' CSRF token, Django's, from one read of the CSPRNG rather than 64.
+                "superlists.csrf.csrf",
             ],
+            # {% url %}, {% static %} and {% extends %} in every template (no {% load static %}),
+            # remembering between pages what does not change: superlists.templatetags.remembering.
+            "builtins": ["superlists.templatetags.remembering"],
         },
     },
 ]
@@ -235,6 +238,8 @@ if PRODUCTION:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MESSAGE_TAGS = {40: "danger"}  # messages.ERROR is Bootstrap's "danger"
+# Django's default storage, its cookie signer made only when there is a message to sign.
+MESSAGE_STORAGE = "superlists.message_storage.FallbackStorage"
 
 TEST_RUNNER = "superlists.test_runner.CountingTestRunner"
 

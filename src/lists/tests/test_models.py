@@ -2,6 +2,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.test import TestCase
+from django.urls import reverse, set_script_prefix
 
 from accounts.models import User
 from lists.models import Item, List
@@ -47,6 +48,19 @@ class ItemModelTest(TestCase):
 class ListModelTest(TestCase):
     def test_get_absolute_url(self) -> None:
         mylist = List.objects.create()
+        self.assertEqual(mylist.get_absolute_url(), f"/lists/{mylist.key}/")
+
+    def test_get_absolute_url_is_what_reverse_gives(self) -> None:
+        for key in [List.objects.create().key, "-" * 22, "_AZaz09" * 3 + "x"]:
+            with self.subTest(key=key):
+                self.assertEqual(List(key=key).get_absolute_url(), reverse("view_list", args=[key]))
+
+    def test_get_absolute_url_follows_the_script_prefix(self) -> None:
+        self.addCleanup(set_script_prefix, "/")
+        mylist = List.objects.create()
+        set_script_prefix("/todo/")
+        self.assertEqual(mylist.get_absolute_url(), f"/todo/lists/{mylist.key}/")
+        set_script_prefix("/")
         self.assertEqual(mylist.get_absolute_url(), f"/lists/{mylist.key}/")
 
     def test_lists_can_have_owners(self) -> None:
@@ -128,6 +142,36 @@ class VisibilityTest(TestCase):
         self.assertEqual(list(List.objects.owned_by_or_shared_with(self.sharee)), [self.owned])
         self.assertEqual(list(List.objects.owned_by_or_shared_with(self.stranger)), [])
         self.assertEqual(list(List.objects.owned_by_or_shared_with(AnonymousUser())), [])
+
+    def test_is_visible_to_is_the_same_rule_as_visible_to(self) -> None:
+        people: list[User | AnonymousUser] = [
+            AnonymousUser(),
+            self.owner,
+            self.sharee,
+            self.stranger,
+        ]
+        for user in people:
+            for each in [self.owned, self.anyones]:
+                with self.subTest(user=str(user), list=each.owner_id):
+                    fresh = List.objects.get(pk=each.pk)
+                    self.assertEqual(fresh.is_visible_to(user), each in self.visible(user))
+
+    def test_an_anonymous_visitor_or_the_owner_is_told_without_a_query(self) -> None:
+        anonymous_or_owner: list[User | AnonymousUser] = [AnonymousUser(), self.owner]
+        for user in anonymous_or_owner:
+            fresh = List.objects.get(pk=self.owned.pk)
+            with self.subTest(user=str(user)), self.assertNumQueries(0):
+                fresh.is_visible_to(user)
+
+    def test_sharees_by_email_asked_for_once(self) -> None:
+        self.owned.shared_with.add(User.objects.create(email="aardvark@example.com"))
+        fresh = List.objects.get(pk=self.owned.pk)
+        with self.assertNumQueries(1):
+            self.assertTrue(fresh.is_visible_to(self.sharee))
+            self.assertEqual(
+                [sharee.email for sharee in fresh.sharees],
+                ["aardvark@example.com", "sharee@example.com"],
+            )
 
     def test_is_shared_with(self) -> None:
         self.assertTrue(self.owned.is_shared_with(self.sharee))

@@ -91,6 +91,10 @@ class PrivateListTest(OwnedListTestCase):
         # the session, the user, the list, its sharees, its items
         with self.assertNumQueries(5):
             client.get(self.url)
+        # a sharee's too: the sharees that let Oni in are the ones the page shows
+        oni = self.as_user(self.oni)
+        with self.assertNumQueries(5):
+            oni.get(self.url)
         for number in range(20):
             Item.objects.create(list=self.list, text=f"item {number}")
             self.list.shared_with.add(User.objects.create(email=f"friend{number}@example.com"))
