@@ -1,13 +1,13 @@
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from functional_tests.base import FunctionalTest
 from functional_tests.list_page import ListPage
 from lists.forms import DUPLICATE_ITEM_ERROR
 
 
-class ItemActionsTest(FunctionalTest):
-    """Edith finishes her list. Run with JavaScript (htmx works in place) and, in the subclass
-    below, without (plain forms, a page load each)."""
+class EdithsListTestCase(FunctionalTest):
+    """Edith, logged in, with a list of her own to work on."""
 
     def setUp(self) -> None:
         super().setUp()
@@ -29,6 +29,11 @@ class ItemActionsTest(FunctionalTest):
     def assert_updated_in_place(self) -> None:
         if self.javascript:
             self.assertTrue(self.browser.execute_script("return window.stillTheSamePage === true;"))
+
+
+class ItemActionsTest(EdithsListTestCase):
+    """Edith finishes her list. Run with JavaScript (htmx works in place) and, in the subclass
+    below, without (plain forms, a page load each)."""
 
     def test_tick_off_fix_a_typo_and_delete_items(self) -> None:
         # Edith has a list with a few things to do
@@ -130,6 +135,44 @@ class ItemActionsTest(FunctionalTest):
         self.browser.get(first_list_url)
         self.wait_for(
             lambda: self.assertIn("Not found", self.browser.find_element(By.TAG_NAME, "h1").text)
+        )
+
+
+class KeyboardAndScreenReaderTest(EdithsListTestCase):
+    """With JavaScript, where htmx swaps the list in place (without it, each action loads a
+    new page, which a screen reader reads from the top)."""
+
+    def focused_id(self) -> str:
+        return str(self.browser.execute_script("return document.activeElement.id;"))
+
+    def test_focus_and_announcements_survive_in_place_updates(self) -> None:
+        self.start_list("Buy peacock feathers", "Go fishing")
+
+        # Edith uses the keyboard: she ticks the feathers off with Enter, and the focus stays
+        # on that button; her screen reader hears how many items are left
+        done = self.list_page.get_row("Buy peacock feathers").find_element(
+            By.CSS_SELECTOR, "button"
+        )
+        done_id = done.get_attribute("id")
+        done.send_keys(Keys.ENTER)
+        self.wait_for(lambda: self.assertTrue(self.list_page.is_done("Buy peacock feathers")))
+        self.wait_for(lambda: self.assertEqual(self.status(), "1 item left"))
+        self.assertEqual(self.focused_id(), done_id)
+
+        # She deletes "Go fishing" from the keyboard: its button is gone, so the focus moves
+        # to the list's heading rather than to nowhere
+        self.list_page.get_row("Go fishing").find_element(
+            By.CSS_SELECTOR, 'button[aria-label="Delete: Go fishing"]'
+        ).send_keys(Keys.ENTER)
+        self.wait_for(lambda: self.assertEqual(self.status(), "All done!"))
+        self.assertEqual(self.focused_id(), "id_list_name")
+        self.assert_updated_in_place()
+
+    def status(self) -> str:
+        return str(
+            self.browser.execute_script(
+                "return document.querySelector('#id_list_status').textContent;"
+            )
         )
 
 
