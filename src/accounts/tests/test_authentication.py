@@ -25,6 +25,21 @@ class AuthenticateTest(TestCase):
         token = issue_login_token("edith@example.com")
         self.assertEqual(self.backend.authenticate(None, token=token), existing_user)
 
+    def test_an_address_in_another_case_logs_in_to_the_same_account(self) -> None:
+        edith = User.objects.create(email="edith@example.com")
+        token = issue_login_token("Edith@Example.com")
+        self.assertEqual(self.backend.authenticate(None, token=token), edith)
+        self.assertEqual(User.objects.count(), 1)
+
+    def test_of_old_accounts_differing_in_case_the_exact_one_logs_in(self) -> None:
+        User.objects.create(email="edith@example.com")
+        shouting = User.objects.create(email="EDITH@example.com")
+        token = issue_login_token("EDITH@example.com")
+        self.assertEqual(self.backend.authenticate(None, token=token), shouting)
+        token = issue_login_token("Edith@example.com")  # neither: one of them, never an error
+        self.assertIn(self.backend.authenticate(None, token=token), User.objects.all())
+        self.assertEqual(User.objects.count(), 2)
+
     def test_a_token_logs_in_only_once(self) -> None:
         token = issue_login_token("edith@example.com")
         self.assertIsNotNone(self.backend.authenticate(None, token=token))
