@@ -187,6 +187,7 @@ class ReleaseTest(unittest.TestCase):
                 failed = deploy_to("staging", "-e", "hsts_seconds=soon")
             self.assertNotEqual(failed.returncode, 0)
             self.assertIn("DJANGO_HSTS_SECONDS='soon' must be a whole number", failed.stdout)
+            self.assertRegex(failed.stdout, r"stopped at \W*Run the new release's migrations")
             self.assertIn(f"still serves {before}", failed.stdout)
             self.assertEqual(live_image(config.STAGING_HOST), before)
             self.assertIn("1: Still here", page_text(STAGING_URL, list_path))
