@@ -15,7 +15,8 @@ BASE_VARS = {
     "proxy_address": "",
     "proxy_admin_address": "localhost:2019",
     "app_address": "127.0.0.1",
-    "upstream_port": 8002,
+    "app_ports": [8001, 8002],
+    "proxy_health_interval": "1s",
     "tls_internal": False,
     "acme_email": "",
 }
@@ -64,9 +65,13 @@ def _handlers(node: Any) -> list[dict[str, Any]]:
 
 
 class CaddyfileTest(unittest.TestCase):
-    def test_proxies_the_site_to_the_live_release_checking_its_health(self) -> None:
-        proxy = the_proxy(caddy_config(upstream_port=8002))
-        self.assertEqual(proxy["upstreams"], [{"dial": "127.0.0.1:8002"}])
+    def test_proxies_the_site_to_the_healthy_release_slot_checking_health(self) -> None:
+        proxy = the_proxy(caddy_config())
+        self.assertEqual(
+            proxy["upstreams"], [{"dial": "127.0.0.1:8001"}, {"dial": "127.0.0.1:8002"}]
+        )
+        self.assertEqual(proxy["load_balancing"]["selection_policy"], {"policy": "first"})
+        self.assertEqual(proxy["load_balancing"]["try_duration"], 5_000_000_000)
         checks = proxy["health_checks"]["active"]
         self.assertEqual(checks["uri"], "/healthz")
         self.assertEqual(checks["headers"], {"Host": ["staging.example.com"]})

@@ -118,8 +118,15 @@ class ShareListFormTest(TestCase):
         self.assertEqual(User.objects.count(), 2)
 
     def test_refuses_what_is_not_an_email_address(self) -> None:
-        for bad in ["", "   ", "oni", "oni@", "<script>alert(1)</script>@example.com",
-                    "oni@example.com<b>", "a" * 250 + "@example.com"]:
+        for bad in [
+            "",
+            "   ",
+            "oni",
+            "oni@",
+            "<script>alert(1)</script>@example.com",
+            "oni@example.com<b>",
+            "a" * 250 + "@example.com",
+        ]:
             with self.subTest(bad=bad[:40]):
                 form = self.form(bad)
                 self.assertFalse(form.is_valid())

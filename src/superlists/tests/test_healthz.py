@@ -20,6 +20,13 @@ class HealthzTest(TestCase):
         self.assertEqual(response.status_code, 503)
         self.assertIn(b"no such table: django_migrations", response.content)
 
+    def test_answers_503_while_a_newer_release_takes_over(self) -> None:
+        with mock.patch("superlists.views.DRAINING") as draining:
+            draining.exists.return_value = True
+            response = self.client.get("/healthz")
+        self.assertEqual(response.status_code, 503)
+        self.assertIn(b"draining", response.content)
+
     @override_settings(SECURE_SSL_REDIRECT=True)
     def test_is_not_redirected_to_https_for_the_proxys_plain_http_checks(self) -> None:
         self.assertEqual(self.client.get("/healthz").status_code, 200)
