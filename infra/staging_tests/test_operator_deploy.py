@@ -209,6 +209,12 @@ class PromotionTest(unittest.TestCase):
             refused = deploy_to("production")
         self.assertNotEqual(refused.returncode, 0)
         self.assertIn("it has not passed the FT suite on staging", refused.stdout)
+        refused_image = re.search(r"Refusing to deploy (sha256:[0-9a-f]+)", refused.stdout)
+        if refused_image is None:
+            self.fail("the refusal does not name the image")
+        # Refused before anything reached production: not even the image was shipped.
+        shipped = ssh(config.PRODUCTION_HOST, f"docker image inspect {refused_image.group(1)}")
+        self.assertNotEqual(shipped.returncode, 0)
         self.assertEqual(live_image(config.PRODUCTION_HOST), before)
         self.assertIn("1: Production goes on", page_text(PRODUCTION_URL, list_path))
         self.assertEqual(urlsplit(PRODUCTION_URL).scheme, "https")
