@@ -8,6 +8,9 @@ from functional_tests.ssh import ssh_command
 from infra.standin import config, credentials, deploy
 
 STAGING_URL = f"https://{config.STAGING_HOST}"
+# The live app containers, as infra/inventory.standin.yaml names them.
+STAGING_CONTAINER = "superlists"
+PRODUCTION_CONTAINER = "superlists-production"
 PRODUCTION_URL = f"https://{config.PRODUCTION_HOST}"
 
 

@@ -19,7 +19,9 @@ from accounts.views import LOGIN_EMAIL_SUBJECT
 from bench.loadtest.report import Report
 from bench.loadtest.run import run_load
 from infra.staging_tests.remote import (
+    PRODUCTION_CONTAINER,
     PRODUCTION_URL,
+    STAGING_CONTAINER,
     STAGING_URL,
     deploy_to,
     page_text,
@@ -30,8 +32,6 @@ from infra.staging_tests.remote import (
 from infra.standin import config
 from infra.standin.mail.probe import take_mail_for, unique_test_address
 
-STAGING_CONTAINER = "superlists"
-PRODUCTION_CONTAINER = "superlists-production"
 HOSTS = {config.STAGING_HOST: STAGING_CONTAINER, config.PRODUCTION_HOST: PRODUCTION_CONTAINER}
 
 

@@ -10,10 +10,14 @@ import sys
 import unittest
 
 from functional_tests.servers import ProductionTargetRefused, StagingServer
-from infra.staging_tests.remote import PRODUCTION_URL, page_text, ssh, start_list
+from infra.staging_tests.remote import (
+    PRODUCTION_CONTAINER,
+    PRODUCTION_URL,
+    page_text,
+    ssh,
+    start_list,
+)
 from infra.standin import config
-
-PRODUCTION_CONTAINER = "superlists-production"
 
 
 class ProductionGuardsTest(unittest.TestCase):
