@@ -1,7 +1,13 @@
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
 from unittest import mock
 
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.test import TestCase, override_settings
+
+DRIVER_MESSAGE = 'connection to server at "db.internal" (10.0.0.7), port 5432 failed'
 
 
 class HealthzTest(TestCase):
@@ -11,23 +17,61 @@ class HealthzTest(TestCase):
         self.assertEqual(response.content, b"ok\n")
         self.assertEqual(response["Content-Type"], "text/plain")
 
-    def test_answers_503_naming_the_cause_when_the_database_does_not(self) -> None:
-        with mock.patch(
-            "django.db.backends.utils.CursorWrapper.execute",
-            side_effect=OperationalError("no such table: django_migrations"),
+    def test_answers_503_with_a_status_word_only_and_logs_the_cause(self) -> None:
+        with (
+            mock.patch(
+                "django.db.backends.utils.CursorWrapper.execute",
+                side_effect=OperationalError(DRIVER_MESSAGE),
+            ),
+            self.assertLogs("superlists.views", "ERROR") as logs,
         ):
             response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 503)
-        self.assertIn(b"no such table: django_migrations", response.content)
+        self.assertEqual(response.content, b"unavailable\n")
+        self.assertIn(DRIVER_MESSAGE, logs.output[0])
 
     def test_answers_503_while_a_newer_release_takes_over(self) -> None:
         with mock.patch("superlists.views.DRAINING") as draining:
             draining.exists.return_value = True
             response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 503)
-        self.assertIn(b"draining", response.content)
+        self.assertEqual(response.content, b"draining\n")
 
     @override_settings(SECURE_SSL_REDIRECT=True)
     def test_is_not_redirected_to_https_for_the_proxys_plain_http_checks(self) -> None:
         self.assertEqual(self.client.get("/healthz").status_code, 200)
         self.assertEqual(self.client.get("/").status_code, 301)
+
+
+class SQLiteFileGoneTest(TestCase):
+    """A server whose SQLite file is deleted (or whose mount goes) keeps an open connection that
+    still answers, on a file nobody else can reach: the health check must notice."""
+
+    def setUp(self) -> None:
+        if connection.vendor != "sqlite":
+            self.skipTest("SQLite's file only")
+        directory = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, directory)
+        self.path = directory / "db.sqlite3"
+        with sqlite3.connect(self.path) as database:
+            database.execute("CREATE TABLE django_migrations (id INTEGER)")
+        self.database = sqlite3.connect(self.path)
+        self.addCleanup(self.database.close)
+
+    def health_of_server_on_that_file(self) -> int:
+        settings_dict = {**connection.settings_dict, "NAME": str(self.path)}
+        with (
+            mock.patch.dict(connection.settings_dict, settings_dict),
+            mock.patch.object(connection, "connection", self.database),
+        ):
+            return int(self.client.get("/healthz").status_code)
+
+    def test_ok_while_the_file_is_there(self) -> None:
+        self.assertEqual(self.health_of_server_on_that_file(), 200)
+
+    def test_503_once_the_file_is_deleted_under_an_open_connection(self) -> None:
+        self.path.unlink()
+        self.database.execute("SELECT COUNT(*) FROM django_migrations")  # still answers
+        with self.assertLogs("superlists.views", "ERROR") as logs:
+            self.assertEqual(self.health_of_server_on_that_file(), 503)
+        self.assertIn(str(self.path), logs.output[0])
