@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "superlists.bad_requests.RefuseUnreadableRequestsMiddleware",
 ]
 
 # Nothing inline and nothing from elsewhere, on every page. Bootstrap's CSS draws its validation

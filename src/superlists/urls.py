@@ -3,6 +3,9 @@ from django.urls import include, path
 from lists import views as list_views
 from superlists.views import healthz
 
+# Our own 400 page, which reads no request body (superlists.bad_requests says why).
+handler400 = "superlists.bad_requests.bad_request"
+
 urlpatterns = [
     path("", list_views.home_page, name="home"),
     path("lists/", include("lists.urls")),
