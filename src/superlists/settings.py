@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "superlists.bad_requests.RefuseUnreadableRequestsMiddleware",
+    "superlists.caching.PrivatePagesMiddleware",
 ]
 
 # Nothing inline and nothing from elsewhere, on every page. Bootstrap's CSS draws its validation
