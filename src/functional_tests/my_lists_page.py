@@ -16,8 +16,9 @@ class MyListsPage:
         self.test.browser.get(self.test.live_server_url)
         self.test.browser.find_element(By.LINK_TEXT, "My lists").click()
         self.test.wait_for(
-            lambda: self.test.assertIn(
-                email, self.test.browser.find_element(By.TAG_NAME, "h1").text
+            lambda: self.test.assertEqual(
+                self.test.browser.find_element(By.TAG_NAME, "h1").text, "My Lists"
             )
         )
+        self.test.assertIn(email, self.test.browser.find_element(By.TAG_NAME, "h2").text)
         return self

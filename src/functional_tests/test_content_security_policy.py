@@ -35,7 +35,7 @@ class ContentSecurityPolicyTest(FunctionalTest):
 
         # She looks at her lists, and at a page that isn't there
         self.browser.find_element(By.LINK_TEXT, "My lists").click()
-        self.wait_for(lambda: self.assertIn("Lists I made", self.page_text()))
+        self.wait_for(lambda: self.assertIn("Lists shared with me", self.page_text()))
         self.browser.get(self.live_server_url + "/lists/987654321/")
         self.wait_for(lambda: self.assertIn("Not found", self.page_text()))
 

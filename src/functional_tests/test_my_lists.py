@@ -17,12 +17,13 @@ class MyListsTest(FunctionalTest):
         # She notices a "My lists" link, for the first time.
         self.browser.find_element(By.LINK_TEXT, "My lists").click()
 
-        # She sees her email is there in the page heading
+        # She sees her email is there on the page, heading her lists
         self.wait_for(
-            lambda: self.assertIn(
-                "edith@example.com", self.browser.find_element(By.CSS_SELECTOR, "h1").text
+            lambda: self.assertEqual(
+                self.browser.find_element(By.CSS_SELECTOR, "h1").text, "My Lists"
             )
         )
+        self.assertIn("edith@example.com", self.browser.find_element(By.CSS_SELECTOR, "h2").text)
 
         # And she sees that her list is in there,
         # named according to its first list item

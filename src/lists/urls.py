@@ -1,3 +1,5 @@
+from urllib.parse import unquote
+
 from django.urls import path, register_converter
 
 from lists import views
@@ -28,7 +30,28 @@ class IdConverter:
         return str(value)
 
 
+class EmailConverter:
+    """Any address the login form accepts, in one path segment, as it went in.
+
+    An ordinary address is written as it is, so My Lists keeps the book's URL,
+    ``/lists/users/edith@example.com/``. But a local part may hold a ``/`` (``first/last@…``),
+    which would split the segment: it is written ``%2F`` (and ``%`` itself ``%25``) before
+    ``reverse()`` quotes the URL, which the server decodes once, leaving ``%2F`` for
+    ``to_python`` to decode. Dot segments (``/./``) cannot occur either, as browsers would
+    resolve them away.
+    """
+
+    regex = "[^/]+"
+
+    def to_python(self, value: str) -> str:
+        return unquote(value)
+
+    def to_url(self, value: str) -> str:
+        return value.replace("%", "%25").replace("/", "%2F")
+
+
 register_converter(ListKeyConverter, "list_key")
+register_converter(EmailConverter, "email")
 register_converter(IdConverter, "id")
 
 urlpatterns = [
@@ -43,5 +66,5 @@ urlpatterns = [
     path("<list_key:list_key>/items/<id:item_id>/edit", views.edit_item, name="edit_item"),
     path("<list_key:list_key>/items/<id:item_id>/delete", views.delete_item, name="delete_item"),
     path("<id:list_id>/", views.view_list_by_number, name="view_list_by_number"),
-    path("users/<str:email>/", views.my_lists, name="my_lists"),
+    path("users/<email:email>/", views.my_lists, name="my_lists"),
 ]

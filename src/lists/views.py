@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.mail import send_mail
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lists.forms import (
     EditItemForm,
@@ -38,6 +38,9 @@ LIST_DELETED = "Deleted the list {name}."
 
 View = Callable[..., HttpResponse]
 
+# Pages that show a form answer its POST; other methods (PUT, DELETE, OPTIONS…) get 405.
+require_page_methods = require_http_methods(["GET", "HEAD", "POST"])
+
 
 def not_found_page(view: View) -> View:
     """Answer a missing (or hidden) list with the site's own 404 page, also in development.
@@ -58,6 +61,7 @@ def not_found_page(view: View) -> View:
     return showing_not_found_page
 
 
+@require_safe
 def home_page(request: HttpRequest) -> HttpResponse:
     """The home page, its new-list box empty.
 
@@ -97,6 +101,7 @@ def owned_list_or_404(request: HttpRequest, list_key: str) -> List:
 
 
 @not_found_page
+@require_page_methods
 def view_list(request: HttpRequest, list_key: str) -> HttpResponse:
     our_list = visible_list_or_404(request, list_key)
     if request.method != "POST":
@@ -173,6 +178,7 @@ def mark_item(request: HttpRequest, list_key: str, item_id: int) -> HttpResponse
 
 
 @not_found_page
+@require_page_methods
 def edit_item(request: HttpRequest, list_key: str, item_id: int) -> HttpResponse:
     """GET: the list, with the item's row as a form; POST: save it, or show it with the error."""
     our_list = visible_list_or_404(request, list_key)
@@ -201,6 +207,7 @@ def delete_item(request: HttpRequest, list_key: str, item_id: int) -> HttpRespon
 
 
 @not_found_page
+@require_page_methods
 def rename_list(request: HttpRequest, list_key: str) -> HttpResponse:
     """The owner's form for the list's name (until renamed, its first item)."""
     our_list = owned_list_or_404(request, list_key)
@@ -213,6 +220,7 @@ def rename_list(request: HttpRequest, list_key: str) -> HttpResponse:
 
 
 @not_found_page
+@require_page_methods
 def delete_list(request: HttpRequest, list_key: str) -> HttpResponse:
     """GET: the owner is asked to confirm; POST: the list and its items are deleted."""
     our_list = owned_list_or_404(request, list_key)
@@ -303,6 +311,7 @@ def leave_list(request: HttpRequest, list_key: str) -> HttpResponse:
 
 
 @not_found_page
+@require_safe
 def my_lists(request: HttpRequest, email: str) -> HttpResponse:
     """A user's own lists and those shared with them; nobody else's business (404)."""
     if not request.user.is_authenticated:

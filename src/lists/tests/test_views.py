@@ -1,6 +1,10 @@
+import re
+from html import unescape
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from django.test import TestCase
+from django.urls import resolve, reverse
 from django.utils.html import escape
 
 from accounts.models import User
@@ -170,8 +174,8 @@ class MyListsTest(TestCase):
         self.client.force_login(correct_user)
         response = self.client.get("/lists/users/a@b.com/")
         self.assertEqual(response.context["owner"], correct_user)
-        heading = 'My Lists <span class="d-block fs-4 text-break">a@b.com</span>'
-        self.assertContains(response, heading)
+        self.assertContains(response, '<h1 class="display-1 mb-4">My Lists</h1>', html=True)
+        self.assertContains(response, '<h2 class="text-break">a@b.com\'s lists</h2>', html=True)
         self.assertContains(response, f'<a href="/lists/{mylist.key}/">Reticulate splines</a>')
 
     def test_owner_sees_their_lists_in_three_queries_however_many(self) -> None:
@@ -212,3 +216,62 @@ class MyListsTest(TestCase):
             shared.item_set.create(text=f"item {number}")
             shared.shared_with.add(owner)
         self.assertEqual(queries_for_my_lists(), with_one_list)
+
+
+class UnknownMethodsTest(TestCase):
+    def test_pages_answer_other_methods_than_theirs_with_405(self) -> None:
+        owner = User.objects.create(email="a@b.com")
+        self.client.force_login(owner)
+        our_list = List.objects.create(owner=owner)
+        item = Item.objects.create(list=our_list, text="x")
+        url = our_list.get_absolute_url()
+        pages = ["/", url, f"{url}rename", f"{url}delete", f"{url}items/{item.pk}/edit"]
+        for page in [*pages, "/lists/users/a@b.com/"]:
+            for method in ["PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND"]:
+                with self.subTest(page=page, method=method):
+                    response = self.client.generic(method, page)
+                    self.assertEqual(response.status_code, 405)
+        self.assertEqual(Item.objects.get().text, "x")
+
+    def test_their_own_methods_still_work(self) -> None:
+        self.assertEqual(self.client.head("/").status_code, 200)
+        self.assertEqual(self.client.post("/").status_code, 405)
+
+
+class MyListsForEveryAddressTest(TestCase):
+    """Every address the login form accepts has a My Lists page: a ``/`` in it made every page
+    a 500, the navbar's link to My Lists failing to reverse."""
+
+    ADDRESSES = [
+        "first/last@example.com",
+        "a/./b@example.com",
+        "50%off@example.com",
+        "a%2Fb@example.com",
+        '"john doe"@example.com',
+        "#!$&'*+=?^_`{|}~@example.com",
+    ]
+
+    def test_the_link_in_the_navbar_leads_to_their_lists(self) -> None:
+        for email in self.ADDRESSES:
+            with self.subTest(email=email):
+                user = User.objects.create(email=email)
+                Item.objects.create(list=List.objects.create(owner=user), text=f"{email}'s")
+                self.client.force_login(user)
+                home = self.client.get("/")
+                self.assertEqual(home.status_code, 200)
+                link = re.search(r'href="([^"]*)">My lists', home.content.decode())
+                assert link, home.content
+                page = self.client.get(unescape(link[1]))
+                self.assertEqual(page.status_code, 200)
+                self.assertEqual(page.context["owner"], user)
+                self.assertContains(page, escape(f"{email}'s"))
+
+    def test_ordinary_addresses_keep_the_books_url(self) -> None:
+        self.assertEqual(
+            reverse("my_lists", args=["edith@example.com"]), "/lists/users/edith@example.com/"
+        )
+
+    def test_an_address_is_never_split_into_path_segments(self) -> None:
+        url = reverse("my_lists", args=["a/./b@example.com"])
+        self.assertEqual(url.count("/"), 4)
+        self.assertEqual(resolve(unquote(url)).kwargs, {"email": "a/./b@example.com"})
