@@ -100,6 +100,25 @@ class SendLoginEmailViewTest(TestCase):
         self.assertEqual(mail.outbox, [])
         self.assertEqual(Token.objects.count(), 0)
 
+    def test_addresses_no_account_can_have_get_the_same_message(self) -> None:
+        for bad_address in [
+            "a" * 250 + "@example.com",  # valid, but longer than the 254 an account may have
+            "root@localhost",
+            "lit@[127.0.0.1]",
+            '"\x1b]0;pwned\x07"@example.com',
+        ]:
+            with self.subTest(bad_address=bad_address[:30]):
+                response = self.send(bad_address, follow=True)
+                self.assertEqual(shown_messages(response), [INVALID_EMAIL_ERROR])
+        self.assertEqual(mail.outbox, [])
+        self.assertEqual(Token.objects.count(), 0)
+
+    def test_the_longest_address_an_account_can_have_logs_in(self) -> None:
+        longest = "a" * 242 + "@example.com"
+        self.send(longest)
+        self.client.post("/accounts/login", {"token": token_in(mail.outbox[0].body)})
+        self.assertEqual(auth.get_user(self.client).pk, longest)
+
     def test_missing_email_field_gets_the_same_message(self) -> None:
         response = self.client.post("/accounts/send_login_email", follow=True)
         self.assertEqual(shown_messages(response), [INVALID_EMAIL_ERROR])
