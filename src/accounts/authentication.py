@@ -4,16 +4,24 @@ from accounts.models import User
 from accounts.tokens import consume_login_token
 
 
-def account_for(email: str) -> User:
-    """The account of ``email``, made on first login. Addresses that differ only in case are
-    one account (sharing matches them so too): Edith may type EDITH@example.com one day. Where
-    accounts made before that rule differ only in case, the one spelt exactly so is hers."""
+def existing_account_for(email: str) -> User | None:
+    """The account ``email`` belongs to, if there is one: the one rule for logging in, sharing a
+    list and removing a sharee. Addresses that differ only in case are one account: Edith may type
+    EDITH@example.com one day. Where accounts made before that rule differ only in case, the one
+    spelt exactly so is hers; failing that, the first in code-point order."""
     exact = User.objects.filter(email=email).first()
     if exact is not None:
         return exact
-    same = User.objects.filter(email__iexact=email).order_by("email").first()
-    if same is not None:
-        return same
+    # In Python: the databases' collations would order them differently.
+    return min(User.objects.filter(email__iexact=email), key=str, default=None)
+
+
+def account_for(email: str) -> User:
+    """The account of ``email`` (``existing_account_for``), made now if there is none: on first
+    login, or when a list is first shared with the address."""
+    existing = existing_account_for(email)
+    if existing is not None:
+        return existing
     user, _created = User.objects.get_or_create(email=email)
     return user
 

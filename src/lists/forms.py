@@ -7,8 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.authentication import account_for, existing_account_for
+from accounts.forms import EmailAddressField
 from accounts.models import User
 from lists.models import Item, List
+from superlists.plain_text import PlainCharField
 
 EMPTY_ITEM_ERROR = "You can't have an empty list item"
 DUPLICATE_ITEM_ERROR = "You've already got this in your list"
@@ -16,7 +19,7 @@ TOO_LONG_ITEM_ERROR = f"An item can be at most {Item.MAX_LENGTH:,} characters lo
 
 
 class ItemForm(forms.Form):
-    text = forms.CharField(
+    text = PlainCharField(
         max_length=Item.MAX_LENGTH,
         error_messages={"required": EMPTY_ITEM_ERROR, "max_length": TOO_LONG_ITEM_ERROR},
     )
@@ -97,7 +100,7 @@ TOO_LONG_LIST_NAME_ERROR = (
 
 
 class RenameListForm(forms.Form):
-    name = forms.CharField(
+    name = PlainCharField(
         max_length=List._meta.get_field("title").max_length,
         error_messages={"required": EMPTY_LIST_NAME_ERROR, "max_length": TOO_LONG_LIST_NAME_ERROR},
     )
@@ -116,19 +119,16 @@ class RenameListForm(forms.Form):
 SHARE_INVALID_EMAIL_ERROR = "Enter your friend's email address, like your-friend@example.com"
 SHARE_WITH_YOURSELF_ERROR = "This is your list already: share it with someone else"
 ALREADY_SHARED_ERROR = "This list is already shared with that address"
+TOO_MANY_SHARES_ERROR = (
+    "Too many emails about shared lists have been sent just now, "
+    "please wait a minute and try again."
+)
 
 
 class ShareListForm(forms.Form):
     """The owner's "Share this list" box: one email address, of a new sharee."""
 
-    sharee = forms.EmailField(
-        max_length=User._meta.get_field("email").max_length,
-        error_messages={
-            "required": SHARE_INVALID_EMAIL_ERROR,
-            "invalid": SHARE_INVALID_EMAIL_ERROR,
-            "max_length": SHARE_INVALID_EMAIL_ERROR,
-        },
-    )
+    sharee = EmailAddressField(error=SHARE_INVALID_EMAIL_ERROR)
 
     def __init__(self, for_list: List, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,7 +138,8 @@ class ShareListForm(forms.Form):
         email: str = self.cleaned_data["sharee"]
         if email.lower() == (self._for_list.owner_id or "").lower():
             raise ValidationError(SHARE_WITH_YOURSELF_ERROR)
-        if self._for_list.shared_with.filter(email__iexact=email).exists():
+        account = existing_account_for(email)
+        if account is not None and self._for_list.shared_with.filter(pk=account.pk).exists():
             raise ValidationError(ALREADY_SHARED_ERROR)
         return email
 
@@ -146,17 +147,17 @@ class ShareListForm(forms.Form):
         """Share the list; return the sharee, None (with the error on the form) if a simultaneous
         request shared it with them first.
 
-        Someone without an account gets one now, so the list is waiting for them when they first
-        log in. An address that differs from an account's only in case is that account.
+        The address's account is the one logging in with it would use (``account_for``); someone
+        without an account gets one now, so the list is waiting for them when they first log in.
+        Only the request whose insert made the share returns the sharee, so of two simultaneous
+        shares with one address one is told "already shared", and one email is sent.
         """
-        email = self.cleaned_data["sharee"]
-        try:
-            with transaction.atomic():
-                sharee = User.objects.filter(email__iexact=email).first()
-                if sharee is None:
-                    sharee, _ = User.objects.get_or_create(email=email)
-                self._for_list.shared_with.add(sharee)
-        except IntegrityError:
+        with transaction.atomic():
+            sharee = account_for(self.cleaned_data["sharee"])
+            _share, created = List.shared_with.through.objects.get_or_create(
+                list_id=self._for_list.pk, user_id=sharee.pk
+            )
+        if not created:
             self.add_error("sharee", ALREADY_SHARED_ERROR)
             return None
         return sharee

@@ -10,7 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.authentication import existing_account_for
+from accounts.forms import MAX_EMAIL_LENGTH
+from accounts.throttling import WINDOW_SECONDS, allow_share_email
 from lists.forms import (
+    TOO_MANY_SHARES_ERROR,
     EditItemForm,
     ExistingListItemForm,
     NewListForm,
@@ -18,6 +22,7 @@ from lists.forms import (
     ShareListForm,
 )
 from lists.models import Item, List
+from superlists.plain_text import plain
 from superlists.site_url import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -254,10 +259,21 @@ def share_list(request: HttpRequest, list_key: str) -> HttpResponse:
     """The owner shares the list with an email address; the sharee is told by email.
 
     If the mail server refuses, the share still stands: the owner is told to pass the link on
-    themselves, and the error is logged for the operator.
+    themselves, and the error is logged for the operator. Shares are limited per owner, per
+    address and per client (``accounts.throttling.allow_share_email``): over a limit nothing is
+    shared or sent, and the form says so (HTTP 429). Of simultaneous shares with one address,
+    only the one that made the share sends an email (``ShareListForm.save``).
     """
     our_list = owned_list_or_404(request, list_key)
     form = ShareListForm(for_list=our_list, data=request.POST)
+    if form.is_valid() and not allow_share_email(
+        request, our_list.owner_id or "", form.cleaned_data["sharee"]
+    ):
+        form.add_error("sharee", TOO_MANY_SHARES_ERROR)
+        response = render_list(request, our_list, share_form=form)
+        response.status_code = 429
+        response["Retry-After"] = str(WINDOW_SECONDS)
+        return response
     if not form.is_valid() or not (sharee := form.save()):
         return render_list(request, our_list, share_form=form)
     if send_share_email(request, our_list, sharee.email):
@@ -287,14 +303,16 @@ def send_share_email(request: HttpRequest, our_list: List, sharee: str) -> bool:
 @not_found_page
 @require_POST
 def remove_sharee(request: HttpRequest, list_key: str) -> HttpResponse:
+    """The owner stops sharing the list with an address: the account sharing found for it
+    (``existing_account_for``), so ``FRANK@example.com`` removes ``frank@example.com``."""
     our_list = owned_list_or_404(request, list_key)
     email = request.POST.get("sharee", "")
-    sharee = our_list.shared_with.filter(email=email).first()
-    if sharee is None:
-        messages.error(request, NOT_A_SHAREE.format(sharee=email[:254]))
+    sharee = existing_account_for(email)
+    if sharee is None or not our_list.shared_with.filter(pk=sharee.pk).exists():
+        messages.error(request, NOT_A_SHAREE.format(sharee=plain(email)[:MAX_EMAIL_LENGTH]))
     else:
         our_list.shared_with.remove(sharee)
-        messages.success(request, SHAREE_REMOVED.format(sharee=email))
+        messages.success(request, SHAREE_REMOVED.format(sharee=sharee.email))
     return redirect(our_list)
 
 

@@ -53,9 +53,9 @@ class ResetDatabaseCommandTest(TransactionTestCase):
         self.assertEqual(List.objects.count(), 0)
 
     def test_forgets_the_login_email_counts(self) -> None:
-        cache.set("login-emails:address:some-window:some-hash", 3)
+        cache.set("emails:login-address:some-window:some-hash", 3)
         run_command("reset_database")
-        self.assertIsNone(cache.get("login-emails:address:some-window:some-hash"))
+        self.assertIsNone(cache.get("emails:login-address:some-window:some-hash"))
 
     @override_settings(ENABLE_TEST_FIXTURES=False)
     def test_refuses_when_fixtures_are_disabled_and_keeps_the_data(self) -> None:

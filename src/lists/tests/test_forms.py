@@ -11,6 +11,7 @@ from lists.forms import (
     ExistingListItemForm,
     ItemForm,
     NewListForm,
+    RenameListForm,
     ShareListForm,
 )
 from lists.models import Item, List
@@ -126,6 +127,12 @@ class ShareListFormTest(TestCase):
             "<script>alert(1)</script>@example.com",
             "oni@example.com<b>",
             "a" * 250 + "@example.com",
+            "a" * 243 + "@example.com",  # 255 characters: one more than an account's
+            "lit@[127.0.0.1]",
+            "lit@[IPv6:::1]",
+            "root@localhost",
+            "root@localhost.",
+            '"\x1b[2J"@example.com',
         ]:
             with self.subTest(bad=bad[:40]):
                 form = self.form(bad)
@@ -143,3 +150,53 @@ class ShareListFormTest(TestCase):
             with self.subTest(again=again):
                 self.assertEqual(self.form(again).errors["sharee"], [ALREADY_SHARED_ERROR])
         self.assertEqual(self.list.shared_with.count(), 1)
+
+    def test_takes_the_longest_address_an_account_can_have(self) -> None:
+        longest = "a" * 242 + "@example.com"
+        self.assertEqual(len(longest), 254)
+        self.assertTrue(self.form(longest).is_valid())
+
+    def test_a_simultaneous_share_with_the_same_address_is_already_shared(self) -> None:
+        form = self.form("oni@example.com")
+        self.assertTrue(form.is_valid(), form.errors)
+        # Another request shares the list with Oni between this one's checks and its save
+        self.list.shared_with.add(User.objects.create(email="oni@example.com"))
+        self.assertIsNone(form.save())
+        self.assertEqual(form.errors["sharee"], [ALREADY_SHARED_ERROR])
+        self.assertEqual(self.list.shared_with.count(), 1)
+
+    def test_shows_back_an_address_without_control_characters(self) -> None:
+        form = self.form("oni\x00@example.com\u202e")
+        self.assertFalse(form.is_valid())
+        self.assertEqual(form["sharee"].value(), "oni@example.com")
+
+
+class HiddenCharactersTest(TestCase):
+    """Control and bidirectional-override characters in items and list names
+    (superlists.plain_text says which, and why they are stripped)."""
+
+    def test_are_stripped_from_items_white_space_becoming_a_space(self) -> None:
+        form = NewListForm(data={"text": "Buy\x1b[31m milk\u202e\u2066,\teggs\x85and\x00 jam"})
+        self.assertTrue(form.is_valid(), form.errors)
+        self.assertEqual(form.cleaned_data["text"], "Buy[31m milk, eggs and jam")
+
+    def test_an_item_of_nothing_else_is_empty(self) -> None:
+        form = NewListForm(data={"text": "\x00\u202e"})
+        self.assertEqual(form.errors["text"], [EMPTY_ITEM_ERROR])
+        self.assertEqual(form["text"].value(), "")
+
+    def test_are_stripped_from_list_names(self) -> None:
+        form = RenameListForm(List.objects.create(), data={"name": "\u202eSecret\x1b plans"})
+        self.assertTrue(form.is_valid(), form.errors)
+        self.assertEqual(form.cleaned_data["name"], "Secret plans")
+
+    def test_right_to_left_text_and_its_marks_are_kept(self) -> None:
+        hebrew = "\u05e7\u05e0\u05d9\u05d5\u05ea \u200f(2)\u200e"
+        form = NewListForm(data={"text": hebrew})
+        self.assertTrue(form.is_valid(), form.errors)
+        self.assertEqual(form.cleaned_data["text"], hebrew)
+
+    def test_are_not_shown_back_in_an_invalid_form(self) -> None:
+        form = NewListForm(data={"text": "x\x00\u202e" * (Item.MAX_LENGTH + 1)})
+        self.assertEqual(form.errors["text"], [TOO_LONG_ITEM_ERROR])
+        self.assertEqual(form["text"].value(), "x" * (Item.MAX_LENGTH + 1))

@@ -1,18 +1,36 @@
 import re
 import smtplib
+from datetime import timedelta
 from typing import TYPE_CHECKING
 from unittest import mock
 
+import time_machine
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils.html import escape
 
+from accounts.authentication import PasswordlessAuthenticationBackend
 from accounts.models import User
-from lists.forms import ALREADY_SHARED_ERROR, SHARE_INVALID_EMAIL_ERROR, SHARE_WITH_YOURSELF_ERROR
+from accounts.tests.test_throttling import MID_MINUTE
+from accounts.tokens import issue_login_token
+from lists.forms import (
+    ALREADY_SHARED_ERROR,
+    SHARE_INVALID_EMAIL_ERROR,
+    SHARE_WITH_YOURSELF_ERROR,
+    TOO_MANY_SHARES_ERROR,
+    ShareListForm,
+)
 from lists.models import Item, List
 from lists.tests.people import EdithsSharedListTestCase
-from lists.views import LOG_IN_FOR_MY_LISTS, SHARE_EMAIL_NOT_SENT, SHARE_EMAIL_SUBJECT
+from lists.views import (
+    LOG_IN_FOR_MY_LISTS,
+    NOT_A_SHAREE,
+    SHARE_EMAIL_NOT_SENT,
+    SHARE_EMAIL_SUBJECT,
+    SHAREE_REMOVED,
+)
 
 if TYPE_CHECKING:  # the test client's response type exists in django-stubs only
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
@@ -257,6 +275,117 @@ class ShareListTest(OwnedListTestCase):
     def test_get_is_not_allowed(self) -> None:
         self.assertEqual(self.as_user(self.edith).get(f"{self.url}share").status_code, 405)
 
+    def test_a_share_that_another_request_made_first_sends_no_second_email(self) -> None:
+        def shared_meanwhile(form: ShareListForm) -> User | None:
+            self.list.shared_with.add(User.objects.create(email="newfriend@example.com"))
+            return real_save(form)
+
+        real_save = ShareListForm.save
+        with mock.patch.object(ShareListForm, "save", shared_meanwhile):
+            response = self.share("newfriend@example.com")
+        self.assertContains(response, escape(ALREADY_SHARED_ERROR))
+        self.assertEqual(mail.outbox, [])
+
+
+@override_settings(
+    SHARE_EMAILS_PER_MINUTE_PER_OWNER=10,
+    SHARE_EMAILS_PER_MINUTE_PER_ADDRESS=3,
+    SHARE_EMAILS_PER_MINUTE_PER_IP=20,
+)
+class ShareEmailLimitsTest(OwnedListTestCase):
+    """Sharing sends an email: as many as login emails (accounts.throttling) and no more."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        cache.clear()
+        travel = time_machine.travel(MID_MINUTE, tick=False)
+        travel.start()
+        self.addCleanup(travel.stop)
+
+    def share(
+        self, sharee: str, owner: User | None = None, ip: str = "192.0.2.1"
+    ) -> "TestResponse":
+        owner = owner or self.edith
+        their_list = self.list if owner == self.edith else List.objects.create(owner=owner)
+        return self.as_user(owner).post(
+            f"{their_list.get_absolute_url()}share", {"sharee": sharee}, REMOTE_ADDR=ip
+        )
+
+    def unshare(self, sharee: str) -> None:
+        self.as_user(self.edith).post(f"{self.url}sharees/remove", {"sharee": sharee})
+
+    def assert_refused(self, response: "TestResponse") -> None:
+        self.assertContains(response, escape(TOO_MANY_SHARES_ERROR), status_code=429)
+        self.assertEqual(response["Retry-After"], "60")
+
+    def test_sharing_and_removing_one_address_again_and_again(self) -> None:
+        for _ in range(3):
+            self.assertEqual(self.share("frank@example.com").status_code, 302)
+            self.unshare("frank@example.com")
+        self.assert_refused(self.share("FRANK@example.com"))
+        self.assertEqual(len(mail.outbox), 3)
+        self.assertFalse(self.list.shared_with.filter(email="frank@example.com").exists())
+
+    def test_the_recipients_limit_counts_every_owners_shares(self) -> None:
+        for owner in [self.edith, self.oni, self.mallory]:
+            self.share("frank@example.com", owner)
+        ursula = User.objects.create(email="ursula@example.com")
+        self.assert_refused(self.share("frank@example.com", ursula))
+        self.assertEqual(len(mail.outbox), 3)
+
+    def test_one_owner_sharing_with_many_addresses(self) -> None:
+        for number in range(10):
+            self.assertEqual(self.share(f"friend{number}@example.com").status_code, 302)
+        self.assert_refused(self.share("friend10@example.com"))
+        self.assertEqual(len(mail.outbox), 10)
+        self.assertFalse(User.objects.filter(email="friend10@example.com").exists())
+
+    def test_many_owners_sharing_from_one_client(self) -> None:
+        owners = [User.objects.create(email=f"owner{number}@example.com") for number in range(21)]
+        for number, owner in enumerate(owners[:20]):
+            self.share(f"friend{number}@example.com", owner)
+        self.assert_refused(self.share("friend20@example.com", owners[20]))
+        self.assertEqual(len(mail.outbox), 20)
+        self.assertEqual(
+            self.share("friend20@example.com", owners[20], ip="192.0.2.2").status_code, 302
+        )
+
+    def test_allowed_again_a_minute_later(self) -> None:
+        for number in range(11):
+            self.share(f"friend{number}@example.com")
+        with time_machine.travel(MID_MINUTE + timedelta(minutes=1), tick=False):
+            self.assertEqual(self.share("friend10@example.com").status_code, 302)
+
+
+class OneAccountPerAddressTest(OwnedListTestCase):
+    """Logging in, sharing and removing a sharee find an address's account by one rule
+    (accounts.authentication.existing_account_for), also where accounts made before that rule
+    differ only in case."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.frank = User.objects.create(email="frank@example.com")
+        self.old_frank = User.objects.create(email="Frank@example.com")
+
+    def test_login_and_sharing_pick_the_same_account(self) -> None:
+        for typed in ["frank@example.com", "Frank@example.com", "FRANK@example.com"]:
+            with self.subTest(typed=typed):
+                logged_in = PasswordlessAuthenticationBackend().authenticate(
+                    None, token=issue_login_token(typed)
+                )
+                self.list.shared_with.clear()
+                self.as_user(self.edith).post(f"{self.url}share", {"sharee": typed})
+                self.assertEqual(list(self.list.shared_with.all()), [logged_in])
+        self.assertEqual(User.objects.filter(email__iexact="frank@example.com").count(), 2)
+
+    def test_removing_an_address_removes_the_account_sharing_chose(self) -> None:
+        self.list.shared_with.add(self.frank)
+        response = self.as_user(self.edith).post(
+            f"{self.url}sharees/remove", {"sharee": "frank@example.com"}, follow=True
+        )
+        self.assertContains(response, SHAREE_REMOVED.format(sharee="frank@example.com"))
+        self.assertFalse(self.list.shared_with.filter(pk=self.frank.pk).exists())
+
 
 class UnshareTest(OwnedListTestCase):
     def test_the_owner_removes_a_sharee(self) -> None:
@@ -266,6 +395,21 @@ class UnshareTest(OwnedListTestCase):
         self.assertRedirects(response, self.url)
         self.assertEqual(self.list.shared_with.count(), 0)
         self.assert_is_the_404_page(self.as_user(self.oni).get(self.url))
+
+    def test_an_address_differing_only_in_case_removes_the_sharee(self) -> None:
+        response = self.as_user(self.edith).post(
+            f"{self.url}sharees/remove", {"sharee": "ONI@Example.com"}, follow=True
+        )
+        self.assertContains(response, SHAREE_REMOVED.format(sharee="oni@example.com"))
+        self.assertEqual(self.list.shared_with.count(), 0)
+
+    def test_the_address_said_not_to_be_a_sharee_is_shown_without_control_characters(
+        self,
+    ) -> None:
+        response = self.as_user(self.edith).post(
+            f"{self.url}sharees/remove", {"sharee": "\u202emallory\x00@example.com"}, follow=True
+        )
+        self.assertContains(response, escape(NOT_A_SHAREE.format(sharee="mallory@example.com")))
 
     def test_removing_someone_who_is_not_a_sharee_says_so(self) -> None:
         response = self.as_user(self.edith).post(
