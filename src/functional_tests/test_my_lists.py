@@ -47,3 +47,25 @@ class MyListsTest(FunctionalTest):
         self.wait_for(
             lambda: self.assertEqual(self.browser.find_elements(By.LINK_TEXT, "My lists"), [])
         )
+
+    def test_an_address_with_a_slash_in_it_has_its_lists_too(self) -> None:
+        # Fred's address has a slash in it, as addresses may
+        self.create_pre_authenticated_session("fred/flintstone@example.com")
+
+        # He starts a list, and goes to his lists
+        self.browser.get(self.live_server_url)
+        self.add_list_item("Yabba dabba doo")
+        self.browser.find_element(By.LINK_TEXT, "My lists").click()
+        self.wait_for(
+            lambda: self.assertIn(
+                "fred/flintstone@example.com's lists",
+                self.browser.find_element(By.CSS_SELECTOR, "h2").text,
+            )
+        )
+        self.browser.find_element(By.LINK_TEXT, "Yabba dabba doo")
+
+        # He can log out, too
+        self.browser.find_element(By.CSS_SELECTOR, "#id_logout").click()
+        self.wait_for(
+            lambda: self.assertEqual(self.browser.find_elements(By.LINK_TEXT, "My lists"), [])
+        )
