@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIRequest
 from django.test import RequestFactory, TestCase, override_settings
 
-from accounts.throttling import allow_login_email, client_network
+from accounts.throttling import allow_login_email, allow_share_email, client_network
 
 
 def request_from(address: str, forwarded_for: str | None = None) -> WSGIRequest:
@@ -67,6 +67,41 @@ class AllowLoginEmailTest(TestCase):
         keys = [call.args[0] for call in spy.add.call_args_list]
         self.assertEqual(len(keys), 2)
         self.assertFalse(any("edith" in key for key in keys), keys)
+
+
+@override_settings(
+    SHARE_EMAILS_PER_MINUTE_PER_OWNER=10,
+    SHARE_EMAILS_PER_MINUTE_PER_ADDRESS=3,
+    SHARE_EMAILS_PER_MINUTE_PER_IP=20,
+)
+class AllowShareEmailTest(TestCase):
+    def setUp(self) -> None:
+        cache.clear()
+        travel = time_machine.travel(MID_MINUTE, tick=False)
+        travel.start()
+        self.addCleanup(travel.stop)
+
+    def allowed(self, owner: str, sharee: str, address: str = "192.0.2.1") -> bool:
+        return allow_share_email(request_from(address), owner, sharee)
+
+    def test_three_a_minute_per_recipient_whoever_shares(self) -> None:
+        owners = ["a@example.com", "B@example.com", "c@example.com", "d@example.com"]
+        results = [self.allowed(owner, "frank@example.com") for owner in owners]
+        self.assertEqual(results, [True, True, True, False])
+        self.assertFalse(self.allowed("e@example.com", "FRANK@example.com"))
+
+    def test_ten_a_minute_per_owner(self) -> None:
+        results = [self.allowed("edith@example.com", f"f{n}@example.com") for n in range(11)]
+        self.assertEqual(results, [True] * 10 + [False])
+
+    def test_twenty_a_minute_per_client(self) -> None:
+        results = [self.allowed(f"o{n}@example.com", f"f{n}@example.com") for n in range(21)]
+        self.assertEqual(results, [True] * 20 + [False])
+
+    def test_counted_apart_from_login_emails(self) -> None:
+        for n in range(20):
+            self.allowed(f"o{n}@example.com", f"f{n}@example.com")
+        self.assertTrue(allow_login_email(request_from("192.0.2.1"), "edith@example.com"))
 
 
 class ClientNetworkTest(TestCase):
