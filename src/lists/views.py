@@ -22,7 +22,7 @@ from lists.forms import (
     ShareListForm,
 )
 from lists.models import Item, List
-from superlists.plain_text import plain
+from superlists.plain_text import has_hidden_characters, plain
 from superlists.site_url import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -304,10 +304,14 @@ def send_share_email(request: HttpRequest, our_list: List, sharee: str) -> bool:
 @require_POST
 def remove_sharee(request: HttpRequest, list_key: str) -> HttpResponse:
     """The owner stops sharing the list with an address: the account sharing found for it
-    (``existing_account_for``), so ``FRANK@example.com`` removes ``frank@example.com``."""
+    (``existing_account_for``), so ``FRANK@example.com`` removes ``frank@example.com``.
+
+    An address with a control character is nobody's (the forms refuse them), and is not looked
+    up: PostgreSQL refuses a NUL in a query's text with an error.
+    """
     our_list = owned_list_or_404(request, list_key)
     email = request.POST.get("sharee", "")
-    sharee = existing_account_for(email)
+    sharee = None if has_hidden_characters(email) else existing_account_for(email)
     if sharee is None or not our_list.shared_with.filter(pk=sharee.pk).exists():
         messages.error(request, NOT_A_SHAREE.format(sharee=plain(email)[:MAX_EMAIL_LENGTH]))
     else:
