@@ -1,21 +1,21 @@
 """Requests Django cannot read get our own 400 page, with our headers, never a 500.
 
 A form POST that Django cannot decode (a ``Content-Type`` charset other than UTF-8, a broken
-multipart body, too many fields, too large) raises when ``request.POST`` is first read. That
-happens in ``CsrfViewMiddleware``, and Django then answers with its 400 view, which, like its
-500 view, runs the CSRF check again for its own template: it reads ``request.POST`` again, raises
-again inside the error handler, and gunicorn answers a bare 500 without our security headers.
+multipart body, too many fields) raises when ``request.POST`` is first read, which is in
+``CsrfViewMiddleware``. Django then answers with its ``handler400``. Its own 400 view, like its
+500 view, runs the CSRF check again for its template: it read ``request.POST`` again, raised
+again inside the error handler, and gunicorn answered a bare 500 without our security headers
+(in development, the debug page reads it again too).
 
-So the body is read here, before any view or ``process_view`` reads it, and a request whose body
-cannot be read is answered at once by ``bad_request``; that view is also the site's
-``handler400`` (``superlists.urls``), which reads no body, for anything else Django refuses with
-a 400 (a forged Host header).
+So ``RefuseUnreadableFormsMiddleware`` reads the form first, before any ``process_view``, and
+answers a form it cannot read with ``bad_request``, which reads no body; that view is also the
+site's ``handler400`` (``superlists.urls``), for whatever else is refused with a 400.
 """
 
 from collections.abc import Callable
 
 from django.core.exceptions import BadRequest, SuspiciousOperation
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
@@ -28,13 +28,18 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return render(request, "400.html", status=400)
 
 
-class RefuseUnreadableRequestsMiddleware:
-    """Read a POST's form data first: if Django cannot, answer with ``bad_request``."""
+class RefuseUnreadableFormsMiddleware:
+    """Read a POST's form data before any view or ``process_view`` (the CSRF check) does; if
+    Django cannot, answer with ``bad_request``.
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    Its own middleware, not a subclass of Django's ``CsrfViewMiddleware``: ``check --deploy``
+    looks for that one by name.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.method == "POST":
             try:
                 request.POST  # noqa: B018 -- read (and keep) the form data now

@@ -8,6 +8,7 @@ whoever has the link) are left as Django sends them.
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
@@ -21,6 +22,11 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if "Cache-Control" not in response and request.user.is_authenticated:
+        # Whoever sent no session cookie is not logged in: no need to load their session to know.
+        if (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            and "Cache-Control" not in response
+            and request.user.is_authenticated
+        ):
             patch_cache_control(response, private=True, no_store=True)
         return response

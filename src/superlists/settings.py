@@ -108,7 +108,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "superlists.bad_requests.RefuseUnreadableRequestsMiddleware",
+    "superlists.bad_requests.RefuseUnreadableFormsMiddleware",
     "superlists.caching.PrivatePagesMiddleware",
 ]
 

@@ -17,8 +17,10 @@ class UnreadableRequestTest(TestCase):
     answered a bare 500."""
 
     def setUp(self) -> None:
-        # A real browser's CSRF check, which is what reads the form data first.
+        # A real browser's CSRF check, which is what reads the form data first: with the CSRF
+        # cookie a page gives (without it the answer is the 403 of a CSRF failure).
         self.client = Client(enforce_csrf_checks=True)
+        self.client.get("/")
         owner = User.objects.create(email="edith@example.com")
         self.list_url = List.objects.create(owner=owner).get_absolute_url()
 
@@ -40,6 +42,17 @@ class UnreadableRequestTest(TestCase):
                         content_type=f"application/x-www-form-urlencoded; charset={charset}",
                     )
                     self.assert_our_400_page(response)
+
+    @override_settings(DEBUG=True)
+    def test_in_development_too(self) -> None:
+        # Django's debug page for a 400 reads the form data again, to show it
+        response = self.client.post(
+            "/lists/new",
+            "text=x",
+            content_type="application/x-www-form-urlencoded; charset=latin-1",
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertTemplateUsed(response, "400.html")
 
     def test_a_broken_multipart_body(self) -> None:
         response = self.client.post(
