@@ -18,6 +18,8 @@ from lists.forms import (
     ShareListForm,
 )
 from lists.models import Item, List
+from superlists.pseudonyms import pseudonym
+from superlists.request_ids import with_reference
 from superlists.site_url import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -255,7 +257,7 @@ def share_list(request: HttpRequest, list_key: str) -> HttpResponse:
     if send_share_email(request, our_list, sharee.email):
         messages.success(request, SHARED_WITH.format(sharee=sharee.email))
     else:
-        messages.error(request, SHARE_EMAIL_NOT_SENT.format(sharee=sharee.email))
+        messages.error(request, with_reference(SHARE_EMAIL_NOT_SENT.format(sharee=sharee.email)))
     return redirect(our_list)
 
 
@@ -271,7 +273,7 @@ def send_share_email(request: HttpRequest, our_list: List, sharee: str) -> bool:
             [sharee],
         )
     except (smtplib.SMTPException, OSError):
-        logger.exception("Could not send the sharing email to %s", sharee)
+        logger.exception("Could not send the sharing email to user %s", pseudonym(sharee))
         return False
     return True
 

@@ -15,6 +15,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from superlists.environment import env_flag
+from superlists.log_formats import PLAIN
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -98,7 +99,9 @@ if ENABLE_TEST_FIXTURES:
     INSTALLED_APPS.append("functional_tests")
 
 # django-csp's middleware with its policy built once: superlists.middleware says why and how.
+# First: every response, 500s included, gets its request ID and its log line.
 MIDDLEWARE = [
+    "superlists.request_logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "superlists.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -244,11 +247,31 @@ MESSAGE_STORAGE = "superlists.message_storage.FallbackStorage"
 TEST_RUNNER = "superlists.test_runner.CountingTestRunner"
 
 # Everything at INFO and above goes to the console, so that a server's traceback shows up in
-# `docker logs`, not only as a bare "Server Error (500)" page.
+# `docker logs`, not only as a bare "Server Error (500)" page: a line per request
+# (superlists.request_logging), each line with its request ID and no email address in it, in
+# the format DJANGO_LOG_FORMAT names (superlists.log_formats). Django's own `django.request`
+# lines are kept for errors (their tracebacks): a 4xx is already the request's own line.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "") or "plain"
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT={LOG_FORMAT!r} must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{levelname} {asctime} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "superlists.request_ids.RequestIdLogFilter"},
+        "redact_email_addresses": {"()": "superlists.redaction.RedactEmailAddresses"},
+    },
+    "formatters": {
+        "plain": {"format": PLAIN, "style": "{"},
+        "json": {"()": "superlists.log_formats.JsonLineFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact_email_addresses"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.request": {"level": "ERROR"}},
 }

@@ -1,0 +1,30 @@
+"""The app's log lines, as the console writes them, captured while a block runs: for the tests
+that read what the log says, and for the FTs, which show the server's lines when they fail."""
+
+import io
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+
+from superlists.log_formats import formatter_for
+from superlists.redaction import RedactEmailAddresses
+from superlists.request_ids import RequestIdLogFilter
+
+
+@contextmanager
+def captured_log_lines(log_format: str | None = None) -> Iterator[io.StringIO]:
+    """Yield a text stream that receives every log line (INFO and above) written while the
+    block runs, in ``log_format`` (the settings' by default), with the console's filters."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter_for(log_format or settings.LOG_FORMAT))
+    handler.addFilter(RequestIdLogFilter())
+    handler.addFilter(RedactEmailAddresses())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
