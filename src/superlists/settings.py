@@ -246,6 +246,19 @@ MESSAGE_STORAGE = "superlists.message_storage.FallbackStorage"
 
 TEST_RUNNER = "superlists.test_runner.CountingTestRunner"
 
+# Error reports (superlists.error_reports), with SENTRY_DSN. The release is the image's ID, which
+# the deploy passes as SUPERLISTS_RELEASE; the environment is staging on a staging server (the
+# fixtures' marker), production in production mode, unless SUPERLISTS_ENVIRONMENT says.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+RELEASE = os.environ.get("SUPERLISTS_RELEASE") or None
+ENVIRONMENT = os.environ.get("SUPERLISTS_ENVIRONMENT") or (
+    ("staging" if STAGING_MARKER.is_file() else "production") if PRODUCTION else "development"
+)
+if SENTRY_DSN:
+    from superlists.error_reports import start_error_reports
+
+    start_error_reports(SENTRY_DSN, release=RELEASE, environment=ENVIRONMENT)
+
 # Everything at INFO and above goes to the console, so that a server's traceback shows up in
 # `docker logs`, not only as a bare "Server Error (500)" page: a line per request
 # (superlists.request_logging), each line with its request ID and no email address in it, in

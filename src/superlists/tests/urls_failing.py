@@ -24,3 +24,11 @@ urlpatterns = [
     path("fail/403", permission_denied),
     path("", include("superlists.urls")),
 ]
+
+
+def server_error_with_secrets(request: HttpRequest) -> HttpResponse:
+    """A careless error message, naming the user by address."""
+    raise RuntimeError(f"broke for {request.user}")
+
+
+urlpatterns.insert(0, path("fail/with-secrets", server_error_with_secrets))
