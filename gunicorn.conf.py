@@ -24,3 +24,7 @@ accesslog = None
 
 # No control socket: nothing uses it, and the image's non-root user has no home to put it in.
 control_socket_disable = True
+
+# Metrics across the workers: prometheus-client's multiprocess mode needs a directory for the
+# workers' counts, made before they start (superlists/metrics_processes.py says how).
+from superlists.metrics_processes import child_exit, on_exit, on_starting  # noqa: E402, F401

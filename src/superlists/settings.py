@@ -8,6 +8,8 @@ SQLite in ``src/db.sqlite3`` and emails printed to the console.
 
 import os
 import re
+from collections.abc import Mapping
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 import dj_database_url
@@ -38,6 +40,18 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r} must be a whole number.") from None
+
+
+def env_networks(
+    name: str, environ: Mapping[str, str] = os.environ
+) -> list[IPv4Network | IPv6Network]:
+    """A comma-separated list of addresses or networks (``10.0.0.0/8, 192.0.2.7``)."""
+    try:
+        return [
+            ip_network(part.strip()) for part in environ.get(name, "").split(",") if part.strip()
+        ]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}") from None
 
 
 PRODUCTION = "DJANGO_DEBUG_FALSE" in os.environ
@@ -102,6 +116,7 @@ if ENABLE_TEST_FIXTURES:
 # First: every response, 500s included, gets its request ID and its log line.
 MIDDLEWARE = [
     "superlists.request_logging.RequestLogMiddleware",
+    "superlists.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "superlists.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -133,8 +148,9 @@ CSRF_COOKIE_HTTPONLY = True
 # travel over plain HTTP. Without it a plain-HTTP staging server keeps working: a browser would
 # never send secure cookies back over HTTP, so nobody could log in there.
 SECURE_SSL_REDIRECT = HTTPS
-# The proxy's health checks reach the app over plain HTTP, without X-Forwarded-Proto.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The proxy's health checks and the host's metrics scrapes reach the app over plain HTTP,
+# without X-Forwarded-Proto.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
@@ -143,6 +159,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 
 REVERSE_PROXIES = env_int("DJANGO_REVERSE_PROXIES", 0)
+# Who may read /metrics through the proxy (superlists.metrics): none by default; requests
+# that come straight to gunicorn (the host, the load balancer's health network) may.
+METRICS_ALLOWED_NETWORKS = env_networks("DJANGO_METRICS_ALLOWED_NETWORKS")
 if REVERSE_PROXIES:
     # Believed only behind our own proxy, which sets this header whatever the client sent.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
