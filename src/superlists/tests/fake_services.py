@@ -3,12 +3,14 @@ made for integration tests (a dev dependency), and an SMTP server that refuses t
 logging in, as Gmail did in the book (``530 5.7.0 Authentication required``)."""
 
 import json
+import logging
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -89,7 +91,11 @@ class RefuseEveryLogin:
 @contextmanager
 def smtp_requiring_login() -> Iterator[int]:
     """Yield the port of an SMTP server on 127.0.0.1 that answers every unauthenticated
-    sender with ``530 5.7.0 Authentication required``."""
+    sender with ``530 5.7.0 Authentication required``. Its own chatter (a line per SMTP
+    command, a warning about AUTH without TLS: loopback only, for a test) is kept quiet."""
+    chatter = logging.getLogger("mail.log")
+    level = chatter.level
+    chatter.setLevel(logging.ERROR)
     controller = Controller(
         object(),
         hostname="127.0.0.1",
@@ -98,8 +104,11 @@ def smtp_requiring_login() -> Iterator[int]:
         auth_require_tls=False,  # loopback only, for a test: no TLS to set up
         authenticator=RefuseEveryLogin(),
     )
-    controller.start()
     try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS")
+            controller.start()
         yield controller.port
     finally:
         controller.stop()
+        chatter.setLevel(level)
