@@ -27,10 +27,9 @@ class RedactEmailAddresses(logging.Filter):
     the plain and the JSON formatters both print when ``exc_info`` is gone."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = redact(message)
-        if redacted is not message:
-            record.msg, record.args = redacted, None
+        # The message is formatted here once, and kept formatted: the formatter's own
+        # getMessage() then has nothing left to do.
+        record.msg, record.args = redact(record.getMessage()), None
         if record.exc_info:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
             record.exc_info = None

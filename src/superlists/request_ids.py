@@ -9,11 +9,14 @@ write whatever it likes into the log. Any other request gets an ID made here.
 The ID of the request being served lives in a context variable, so every log line written
 while serving it can carry it (``RequestIdLogFilter``) without passing the request around; and
 the error pages show its first ``REFERENCE_LENGTH`` characters as a reference a user can quote.
+
+An ID made here is 32 random hex digits (128 bits, as many as a UUID's, at a tenth of the cost
+of formatting a UUID): there is nothing to gain from its looking like Caddy's.
 """
 
 import logging
 import re
-import uuid
+import secrets
 from contextvars import ContextVar
 
 from django.http import HttpRequest
@@ -22,7 +25,7 @@ from superlists.proxies import behind_our_proxy
 
 HEADER = "X-Request-ID"
 WELL_FORMED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{7,63}")
-# 8 hex digits of a UUID: 4 billion values, so two requests in one day's log practically never
+# 8 hex digits: 4 billion values, so two requests in one day's log practically never
 # share one, and short enough to read out on the phone. The log search matches it as a prefix.
 REFERENCE_LENGTH = 8
 
@@ -35,7 +38,7 @@ def request_id_for(request: HttpRequest) -> str:
         given: str = request.META.get("HTTP_X_REQUEST_ID", "")
         if WELL_FORMED.fullmatch(given):
             return given
-    return str(uuid.uuid4())
+    return secrets.token_hex(16)
 
 
 def reference(request_id: str | None = None) -> str:

@@ -53,7 +53,7 @@ def log_request(request: HttpRequest, response: HttpResponseBase, duration_s: fl
     if not logger.isEnabledFor(level):
         return
     path = redact(request.path)
-    duration_ms = round(duration_s * 1000, 1)
+    duration_ms = int(duration_s * 10_000) / 10  # to a tenth of a ms; round() costs more
     user_id = user_pseudonym(request)
     client = client_address(request)
     logger.log(
