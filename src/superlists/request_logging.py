@@ -13,6 +13,7 @@ the proxy asks it every second, and a failing health check shows in the proxy's 
 """
 
 import logging
+import re
 import time
 from collections.abc import Callable
 
@@ -27,6 +28,7 @@ from superlists.request_ids import HEADER, current_request_id, request_id_for
 logger = logging.getLogger("superlists.requests")
 
 NOT_LOGGED = frozenset({"/healthz"})
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class RequestLogMiddleware:
@@ -52,7 +54,7 @@ def log_request(request: HttpRequest, response: HttpResponseBase, duration_s: fl
     level = logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO
     if not logger.isEnabledFor(level):
         return
-    path = redact(request.path)
+    path = loggable_path(request.path)
     duration_ms = int(duration_s * 10_000) / 10  # to a tenth of a ms; round() costs more
     user_id = user_pseudonym(request)
     client = client_address(request)
@@ -69,6 +71,15 @@ def log_request(request: HttpRequest, response: HttpResponseBase, duration_s: fl
             "client": client,
         },
     )  # fmt: skip
+
+
+def loggable_path(path: str) -> str:
+    """``path`` with any email address replaced, and control characters escaped: decoded from
+    the URL, a ``%0A`` would otherwise start a line of the client's own in the log."""
+    path = redact(path)
+    if CONTROL_CHARACTER.search(path):
+        path = CONTROL_CHARACTER.sub(lambda match: f"\\x{ord(match[0]):02x}", path)
+    return path
 
 
 def user_pseudonym(request: HttpRequest) -> str | None:

@@ -77,6 +77,12 @@ class RequestLineTest(TestCase):
         with self.assertNoLogs(level="INFO"):
             self.assertEqual(self.client.get("/healthz").status_code, 200)
 
+    def test_a_client_cannot_write_a_line_of_its_own(self) -> None:
+        with log_of(self, "plain") as log:
+            self.client.get("/lists/x%0AERROR 2030-01-01 forged%0D/")
+        (line,) = log.getvalue().splitlines()
+        self.assertIn(r"GET /lists/x\x0aERROR 2030-01-01 forged\x0d/ 404", line)
+
     def test_the_plain_format_is_for_people(self) -> None:
         with log_of(self, "plain") as log:
             response = self.client.get("/", headers=PROXY)
