@@ -51,8 +51,10 @@ def start_error_reports(dsn: str, *, release: str | None, environment: str) -> N
         _experiments={"transport_compression_level": 6},
     )
     # A 500's request line (superlists.request_logging) is an ERROR too: the exception's own
-    # report is the one to send.
+    # report is the one to send. A request for a host we do not serve is logged at ERROR by
+    # Django: that is the internet's scanners, not a fault of ours.
     ignore_logger("superlists.requests")
+    ignore_logger("django.security.DisallowedHost")
 
 
 def scrub(event: Event, hint: Hint | None = None) -> Event:

@@ -10,6 +10,11 @@ The ID of the request being served lives in a context variable, so every log lin
 while serving it can carry it (``RequestIdLogFilter``) without passing the request around; and
 the error pages show its first ``REFERENCE_LENGTH`` characters as a reference a user can quote.
 
+A small middleware rather than a library: django-guid and django-log-request-id both take the
+header from any client (django-guid can insist on a UUID, but not on who sent it), so neither
+keeps our trust rule without wrapping it; asgi-correlation-id is for ASGI, and we serve WSGI.
+What they would add beyond that (a context variable, a log filter) is a dozen lines here.
+
 An ID made here is 32 random hex digits (128 bits, as many as a UUID's, at a tenth of the cost
 of formatting a UUID): there is nothing to gain from its looking like Caddy's.
 """

@@ -40,12 +40,19 @@ class ErrorReportsReachAFakeSentryTest(TestCase):
         self.assertEqual(event["environment"], "staging")
         self.assertEqual(dict(event["tags"])["request_id"], request_id)  # type: ignore[call-overload]
 
-    def test_a_500_arrives_once_tagged_and_scrubbed(self) -> None:
+    def test_a_500_arrives_once_tagged_and_scrubbed_and_a_bad_host_not_at_all(self) -> None:
         self.client.force_login(User.objects.create(email="edith@example.com"))
         self.client.cookies["other"] = COOKIE
         self.client.raise_request_exception = False
-        with kent_server() as kent, self.assertLogs("django.request", "ERROR"):
-            with reporting_to(kent):
+        with (
+            kent_server() as kent,
+            self.assertLogs("django.request", "ERROR"),
+            self.assertLogs("django.security.DisallowedHost", "ERROR"),
+        ):
+            with reporting_to(kent), override_settings(ALLOWED_HOSTS=["testserver"]):
+                # A scanner's request for a host we do not serve: logged, but no report
+                bad_host = self.client.get("/", headers={"Host": "scanner.example"})
+                self.assertEqual(bad_host.status_code, 400)
                 response = self.client.get(
                     f"/fail/with-secrets?token={TOKEN}",
                     headers={"X-Forwarded-For": "198.51.100.7", "X-Request-ID": "a" * 36},
