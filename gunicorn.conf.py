@@ -14,12 +14,17 @@ bind = [":8888"]
 worker_class = "sync"
 workers = 2
 
-# The access log goes to stdout, where `docker logs` finds it. Its request line is the path
-# without the query string (%(U)s, not %(r)s), and it has no Referer (%(f)s): login links carry
-# their token in the query string (/accounts/login?token=…), and the confirmation page's own
-# requests would send that URL as their Referer. A token in a log is a login for whoever reads it.
-accesslog = "-"
-access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'
+# No access log from gunicorn: the app writes a line per request itself
+# (src/superlists/request_logging.py), with what gunicorn's lacked: the client's real address
+# (gunicorn sees only the proxy's, or the container bridge's), the request ID, the user's
+# pseudonym; and without what it must not have: query strings (login links carry their token
+# in one), Referers, email addresses in paths. gunicorn's own log (workers starting, timeouts)
+# still goes to stderr, where `docker logs` finds it.
+accesslog = None
 
 # No control socket: nothing uses it, and the image's non-root user has no home to put it in.
 control_socket_disable = True
+
+# Metrics across the workers: prometheus-client's multiprocess mode needs a directory for the
+# workers' counts, made before they start (superlists/metrics_processes.py says how).
+from superlists.metrics_processes import child_exit, on_exit, on_starting  # noqa: E402, F401

@@ -1,7 +1,7 @@
 """gunicorn with production's settings, on a free loopback port, for the length of a block.
 
 Every server the benchmark and the load test measure is started here, with the file the image
-runs with (gunicorn.conf.py: worker class and count, access log, ...), so that they measure what
+runs with (gunicorn.conf.py: worker class and count, no access log, ...), so that they measure what
 production serves and follow it when it changes. Only the bind address differs (``--bind`` on
 the command line overrides the file's), and, for the ceiling, the WSGI application.
 """
@@ -51,7 +51,7 @@ def gunicorn_serving(
     env: Mapping[str, str], application: str = APP, log_path: Path | None = None
 ) -> Iterator[RunningServer]:
     """Serve ``application`` in the environment ``env``, from src/ as the image does; stop it
-    when the block ends. Its output (gunicorn's log and the access log) goes to ``log_path``, or
+    when the block ends. Its output (gunicorn's log and the app's) goes to ``log_path``, or
     to a temporary file that is deleted afterwards."""
     bind = f"{config.BIND_HOST}:{free_port()}"
     with contextlib.ExitStack() as stack:

@@ -36,7 +36,7 @@ class Tls:
 class RestartableInstance:
     """One instance on one loopback port. ``start()`` serves (again) and returns once it answers;
     ``kill()`` ends it at once, as a crash or a replaced container does. Each start's output
-    (gunicorn's log and the access log) is a file of its own in ``directory``."""
+    (gunicorn's log and the app's) is a file of its own in ``directory``."""
 
     def __init__(self, env: dict[str, str], directory: Path, tls: Tls | None = None) -> None:
         self.env = env
@@ -78,8 +78,8 @@ class RestartableInstance:
             stop(self.process)
 
     def requests_served(self) -> int:
-        """Requests in the access log since the last start."""
-        return self.log_path.read_text(errors="replace").count(' HTTP/1.1" ')
+        """Requests the app logged (superlists.request_logging) since the last start."""
+        return self.log_path.read_text(errors="replace").count(" superlists.requests ")
 
     def wait_until_served(self, count: int, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout

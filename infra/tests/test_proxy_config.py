@@ -98,6 +98,31 @@ class CaddyfileTest(unittest.TestCase):
         self.assertEqual(fields["request>headers>Cookie"]["filter"], "delete")
         self.assertEqual(fields["resp_headers>Set-Cookie"]["filter"], "delete")
 
+    def test_each_request_gets_an_id_sent_to_the_app_and_back_and_one_server_header(self) -> None:
+        config = caddy_config()
+        proxy = the_proxy(config)
+        request_id = "{http.request.uuid}"
+        self.assertEqual(proxy["headers"]["request"]["set"], {"X-Request-Id": [request_id]})
+        self.assertEqual(proxy["headers"]["response"]["delete"], ["Server"])
+        [site_header] = [
+            h for h in _handlers(the_server(config))
+            if h.get("handler") == "headers" and "response" in h
+        ]  # fmt: skip
+        self.assertEqual(site_header["response"]["set"], {"X-Request-Id": [request_id]})
+        [log] = [log for name, log in config["logging"]["logs"].items() if name != "default"]
+        fields = log["encoder"]["fields"]
+        self.assertEqual(fields["request>headers>X-Request-Id"]["filter"], "delete")
+
+    def test_metrics_are_not_served_through_the_proxy(self) -> None:
+        [site] = the_server(caddy_config())["routes"]
+        routes = site["handle"][0]["routes"]
+        handlers = [route["handle"][0]["handler"] for route in routes]
+        refusal = routes[handlers.index("static_response")]
+        self.assertEqual(refusal["match"], [{"path": ["/metrics*"]}])
+        self.assertEqual(refusal["handle"][0]["status_code"], 404)
+        # Before the proxy: Caddy answers it itself, the app never sees it.
+        self.assertLess(handlers.index("static_response"), handlers.index("reverse_proxy"))
+
     def test_the_admin_api_is_where_releases_reload_it(self) -> None:
         config = caddy_config(proxy_admin_address="127.0.10.1:2019")
         self.assertEqual(config["admin"]["listen"], "127.0.10.1:2019")

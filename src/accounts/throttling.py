@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from superlists.proxies import client_address
+
 WINDOW_SECONDS = 60
 
 
@@ -63,15 +65,10 @@ def _within_limits(*counts_and_limits: tuple[int, int]) -> bool:
 def client_network(request: HttpRequest) -> str:
     """The client's IPv4 address, or its IPv6 /64 (one subscriber usually holds a whole /64).
 
-    ``X-Forwarded-For`` is trusted only as far as ``settings.REVERSE_PROXIES`` says: each of our
-    proxies appends the address it saw, so the client's is that many entries from the end, and
-    anything further left was written by the client and may be forged.
+    The address is ``superlists.proxies.client_address``'s: ``X-Forwarded-For`` is believed
+    only as far as ``settings.REVERSE_PROXIES`` says.
     """
-    address: str = request.META.get("REMOTE_ADDR", "")
-    if settings.REVERSE_PROXIES:
-        forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",")]
-        if len(forwarded) >= settings.REVERSE_PROXIES:
-            address = forwarded[-settings.REVERSE_PROXIES]
+    address = client_address(request)
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.forms import EmailForm
 from accounts.throttling import WINDOW_SECONDS, allow_login_email
 from accounts.tokens import LinkStatus, check_login_token, issue_login_token
+from superlists.pseudonyms import pseudonym
+from superlists.request_ids import with_reference
 from superlists.site_url import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -39,8 +41,9 @@ def send_login_email(request: HttpRequest) -> HttpResponse:
     is told so on the home page, any other client gets HTTP 429.
 
     If the mail server refuses the email (wrong or missing EMAIL_PASSWORD, server down), the
-    error is logged with its traceback for the operator and the user gets a clear message, not a
-    bare "Server Error (500)".
+    error is logged with its traceback for the operator (naming the user by pseudonym, never by
+    address) and the user gets a clear message, not a bare "Server Error (500)", with the
+    reference of the request whose log lines tell what happened.
     """
     form = EmailForm(data=request.POST)
     if not form.is_valid():
@@ -58,8 +61,8 @@ def send_login_email(request: HttpRequest) -> HttpResponse:
             [email],
         )
     except (smtplib.SMTPException, OSError):
-        logger.exception("Could not send the login email to %s", email)
-        messages.error(request, EMAIL_NOT_SENT)
+        logger.exception("Could not send the login email to user %s", pseudonym(email))
+        messages.error(request, with_reference(EMAIL_NOT_SENT))
     else:
         messages.success(request, CHECK_YOUR_EMAIL)
     return redirect("/")

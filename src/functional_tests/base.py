@@ -19,6 +19,7 @@ from accounts.views import LOGIN_EMAIL_SUBJECT
 from functional_tests.accessibility import axe_violations, describe_violations
 from functional_tests.browser import make_browser
 from functional_tests.live_server import PromptLiveServerThread
+from functional_tests.server_log import errors_first
 from functional_tests.servers import Server, server_for
 
 MAX_WAIT = 5
@@ -78,12 +79,30 @@ class FunctionalTest(StaticLiveServerTestCase):
     def tearDown(self) -> None:
         if self._test_has_failed():
             self.save_failure_artifacts()
+            self.add_the_servers_side_to_the_failure()
         super().tearDown()
 
     def _test_has_failed(self) -> bool:
+        return any(test is self for test, _ in self._failures_and_errors())
+
+    def _failures_and_errors(self) -> list[tuple[Any, str]]:
         # unittest's private record of the run, as the book reads it too: typeshed leaves it out.
         result = self._outcome.result  # type: ignore[attr-defined]
-        return any(test is self for test, _ in result.failures + result.errors)
+        return list(result.failures) + list(result.errors)
+
+    def add_the_servers_side_to_the_failure(self) -> None:
+        """Append the server's log lines since the test started (errors and tracebacks first,
+        each with its request ID) to this test's failure report, where its reader looks first."""
+        where = f"The server ({self.server.url})"
+        try:
+            report = errors_first(self.server.log_since(self.started_at), where)
+        except Exception as error:  # a report about a failure must not fail in its turn
+            report = f"{where}: its log could not be read: {error}"
+        result = self._outcome.result  # type: ignore[attr-defined]
+        for outcomes in (result.failures, result.errors):
+            for index, (test, text) in enumerate(outcomes):
+                if test is self:
+                    outcomes[index] = (test, f"{text}\n{report}\n")
 
     def save_failure_artifacts(self) -> None:
         ARTIFACTS_DIR.mkdir(exist_ok=True)

@@ -7,7 +7,8 @@
 
 Both have the same operations: ``url``, ``reset()``, ``create_session(email)``,
 ``expire_login_links(email)``, ``email_address(name)``, ``email_body(recipient, subject,
-sent_after)`` and ``close()``. A test never asks which one it has.
+sent_after)``, ``log_since(moment)`` (the server's log lines, for a failed test's report:
+``functional_tests.server_log``) and ``close()``. A test never asks which one it has.
 
 Every environment variable the FTs read about a server is read here; the README's table ("The
 stand-in staging host, and the FTs against a server") says what each means.
@@ -15,13 +16,14 @@ stand-in staging host, and the FTs against a server") says what each means.
 
 import itertools
 import json
+import logging
 import os
 import re
 import secrets
 import shlex
 import time
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any, Protocol
 
@@ -31,10 +33,12 @@ from django.core.cache import cache
 from functional_tests import server_state
 from functional_tests.fixture_channel import FixtureChannel
 from functional_tests.mailbox import Pop3Account, wait_for_email
+from functional_tests.server_log import RecordedLog
 from functional_tests.ssh import SSH_TIMEOUT, RemoteCommandFailed, run_over_ssh, ssh_command
 from superlists.environment import env_flag
 
 EMAIL_TIMEOUT = 30  # seconds
+LOG_CLOCK_MARGIN = timedelta(seconds=1)
 
 
 class Server(Protocol):
@@ -46,6 +50,7 @@ class Server(Protocol):
     def expire_login_links(self, email: str) -> None: ...
     def email_address(self, name: str) -> str: ...
     def email_body(self, recipient: str, subject: str, sent_after: datetime) -> str: ...
+    def log_since(self, moment: datetime) -> str: ...
     def close(self) -> None: ...
 
 
@@ -57,11 +62,14 @@ def server_for(live_server_url: str, environ: Mapping[str, str] = os.environ) ->
 
 
 class LocalServer:
-    """The test's own live server: its state is set by calling ``server_state`` directly, and
-    its emails land in Django's test outbox."""
+    """The test's own live server: its state is set by calling ``server_state`` directly, its
+    emails land in Django's test outbox, and its log lines (it runs in this process) are
+    recorded by a handler on the root logger while this object is open."""
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self._log = RecordedLog()
+        logging.getLogger().addHandler(self._log)
 
     def reset(self) -> None:
         # The test case empties the database; the cache keeps the login-email counts.
@@ -89,8 +97,11 @@ class LocalServer:
                 raise AssertionError(f"No email to {recipient} with subject {subject!r}: {seen}")
             time.sleep(0.05)
 
+    def log_since(self, moment: datetime) -> str:
+        return self._log.since(moment)
+
     def close(self) -> None:
-        pass
+        logging.getLogger().removeHandler(self._log)
 
 
 class MissingSetting(Exception):
@@ -173,6 +184,13 @@ class StagingServer:
         if body is None:
             raise AssertionError(f"The email to {recipient} ({subject!r}) has no plain-text part")
         return str(body.get_content())
+
+    def log_since(self, moment: datetime) -> str:
+        """The app container's log (gunicorn's and the app's lines: docker keeps both streams)
+        since ``moment``, less a second for the two clocks; read over SSH, as an operator would."""
+        since = (moment - LOG_CLOCK_MARGIN).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        command = shlex.join(["docker", "logs", "--since", since, self.container])
+        return run_over_ssh(self.ssh_destination, f"{command} 2>&1")
 
     def server_info(self) -> dict[str, Any]:
         """What the server says it is: in its fixture channel's greeting, or, where that cannot

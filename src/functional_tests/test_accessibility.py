@@ -106,6 +106,14 @@ def not_found(test: FunctionalTest) -> None:
     test.wait_for(lambda: test.assertIn("Not found", test.page_text()))
 
 
+def form_sent_without_its_cookie(test: FunctionalTest) -> None:
+    # A form kept open while the browser's cookies were cleared: Django's CSRF check refuses it
+    test.browser.get(test.live_server_url)
+    test.browser.delete_all_cookies()
+    test.get_item_input_box().send_keys("Buy milk", Keys.ENTER)
+    test.wait_for(lambda: test.assertIn("Not allowed", test.page_text()))
+
+
 def error_text(test: FunctionalTest) -> str:
     return test.browser.find_element(By.CSS_SELECTOR, ".invalid-feedback").text
 
@@ -126,6 +134,7 @@ PAGES: list[tuple[str, Callable[[FunctionalTest], None]]] = [
     ("rename-list", renaming_a_list),
     ("delete-list", deleting_a_list),
     ("not-found", not_found),
+    ("forbidden", form_sent_without_its_cookie),
 ]
 
 # Elements wider than the window: what sticks out when the page scrolls sideways.

@@ -23,6 +23,8 @@ from lists.forms import (
 )
 from lists.models import Item, List
 from superlists.plain_text import has_hidden_characters, plain
+from superlists.pseudonyms import pseudonym
+from superlists.request_ids import with_reference
 from superlists.site_url import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -279,7 +281,7 @@ def share_list(request: HttpRequest, list_key: str) -> HttpResponse:
     if send_share_email(request, our_list, sharee.email):
         messages.success(request, SHARED_WITH.format(sharee=sharee.email))
     else:
-        messages.error(request, SHARE_EMAIL_NOT_SENT.format(sharee=sharee.email))
+        messages.error(request, with_reference(SHARE_EMAIL_NOT_SENT.format(sharee=sharee.email)))
     return redirect(our_list)
 
 
@@ -295,7 +297,7 @@ def send_share_email(request: HttpRequest, our_list: List, sharee: str) -> bool:
             [sharee],
         )
     except (smtplib.SMTPException, OSError):
-        logger.exception("Could not send the sharing email to %s", sharee)
+        logger.exception("Could not send the sharing email to user %s", pseudonym(sharee))
         return False
     return True
 

@@ -8,6 +8,8 @@ SQLite in ``src/db.sqlite3`` and emails printed to the console.
 
 import os
 import re
+from collections.abc import Mapping
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 import dj_database_url
@@ -15,6 +17,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from superlists.environment import env_flag
+from superlists.log_formats import PLAIN
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,6 +40,18 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r} must be a whole number.") from None
+
+
+def env_networks(
+    name: str, environ: Mapping[str, str] = os.environ
+) -> list[IPv4Network | IPv6Network]:
+    """A comma-separated list of addresses or networks (``10.0.0.0/8, 192.0.2.7``)."""
+    try:
+        return [
+            ip_network(part.strip()) for part in environ.get(name, "").split(",") if part.strip()
+        ]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}") from None
 
 
 PRODUCTION = "DJANGO_DEBUG_FALSE" in os.environ
@@ -98,7 +113,10 @@ if ENABLE_TEST_FIXTURES:
     INSTALLED_APPS.append("functional_tests")
 
 # django-csp's middleware with its policy built once: superlists.middleware says why and how.
+# First: every response, 500s included, gets its request ID and its log line.
 MIDDLEWARE = [
+    "superlists.request_logging.RequestLogMiddleware",
+    "superlists.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "superlists.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -132,8 +150,9 @@ CSRF_COOKIE_HTTPONLY = True
 # travel over plain HTTP. Without it a plain-HTTP staging server keeps working: a browser would
 # never send secure cookies back over HTTP, so nobody could log in there.
 SECURE_SSL_REDIRECT = HTTPS
-# The proxy's health checks reach the app over plain HTTP, without X-Forwarded-Proto.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The proxy's health checks and the host's metrics scrapes reach the app over plain HTTP,
+# without X-Forwarded-Proto.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
@@ -142,6 +161,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 
 REVERSE_PROXIES = env_int("DJANGO_REVERSE_PROXIES", 0)
+# Who may read /metrics through the proxy (superlists.metrics): none by default; requests
+# that come straight to gunicorn (the host, the load balancer's health network) may.
+METRICS_ALLOWED_NETWORKS = env_networks("DJANGO_METRICS_ALLOWED_NETWORKS")
 if REVERSE_PROXIES:
     # Believed only behind our own proxy, which sets this header whatever the client sent.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -248,12 +270,45 @@ MESSAGE_STORAGE = "superlists.message_storage.FallbackStorage"
 
 TEST_RUNNER = "superlists.test_runner.CountingTestRunner"
 
+# Error reports (superlists.error_reports), with SENTRY_DSN. The release is the image's ID, which
+# the deploy passes as SUPERLISTS_RELEASE; the environment is staging on a staging server (the
+# fixtures' marker), production in production mode, unless SUPERLISTS_ENVIRONMENT says.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+RELEASE = os.environ.get("SUPERLISTS_RELEASE") or None
+ENVIRONMENT = os.environ.get("SUPERLISTS_ENVIRONMENT") or (
+    ("staging" if STAGING_MARKER.is_file() else "production") if PRODUCTION else "development"
+)
+if SENTRY_DSN:
+    from superlists.error_reports import start_error_reports
+
+    start_error_reports(SENTRY_DSN, release=RELEASE, environment=ENVIRONMENT)
+
 # Everything at INFO and above goes to the console, so that a server's traceback shows up in
-# `docker logs`, not only as a bare "Server Error (500)" page.
+# `docker logs`, not only as a bare "Server Error (500)" page: a line per request
+# (superlists.request_logging), each line with its request ID and no email address in it, in
+# the format DJANGO_LOG_FORMAT names (superlists.log_formats). Django's own `django.request`
+# lines are kept for errors (their tracebacks): a 4xx is already the request's own line.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "") or "plain"
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT={LOG_FORMAT!r} must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{levelname} {asctime} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "superlists.request_ids.RequestIdLogFilter"},
+        "redact_email_addresses": {"()": "superlists.redaction.RedactEmailAddresses"},
+    },
+    "formatters": {
+        "plain": {"format": PLAIN, "style": "{"},
+        "json": {"()": "superlists.log_formats.JsonLineFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact_email_addresses"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.request": {"level": "ERROR"}},
 }

@@ -1,10 +1,14 @@
-"""Django's test runner, with two changes.
+"""Django's test runner, with three changes.
 
 - With no labels it runs the project's tests wherever it is started from, so that
   ``python src/manage.py test`` works from the repository root as well as from ``src/``.
 - It ends with a line that counts the outcomes: ``N passed, N failed, N skipped``.
+- The console log shows warnings and errors only: a line for every request the tests make
+  (``superlists.request_logging``) would bury the tests' own output. The loggers keep their
+  levels, so a test can still read the INFO lines (``superlists.log_capture``).
 """
 
+import logging
 import unittest
 from collections.abc import Sequence
 from typing import Any
@@ -14,6 +18,12 @@ from django.test.runner import DiscoverRunner
 
 
 class CountingTestRunner(DiscoverRunner):
+    def setup_test_environment(self, **kwargs: Any) -> None:
+        super().setup_test_environment(**kwargs)
+        for handler in logging.getLogger().handlers:
+            if handler.get_name() == "console":
+                handler.setLevel(logging.WARNING)
+
     def build_suite(
         self, test_labels: Sequence[str] | None = None, **kwargs: Any
     ) -> unittest.TestSuite:

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from lists import views as list_views
+from superlists.metrics import metrics
 from superlists.views import healthz
 
 # Our own 400 page, which reads no request body (superlists.bad_requests says why).
@@ -11,4 +12,5 @@ urlpatterns = [
     path("lists/", include("lists.urls")),
     path("accounts/", include("accounts.urls")),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
 ]

@@ -22,6 +22,8 @@ from accounts.views import (
     TOO_MANY_LOGIN_EMAILS,
     USED_LOGIN_LINK,
 )
+from superlists.pseudonyms import pseudonym
+from superlists.request_ids import QUOTE_THE_REFERENCE, reference
 
 if TYPE_CHECKING:  # the test client's response type exists in django-stubs only
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
@@ -134,10 +136,20 @@ class SendLoginEmailViewTest(TestCase):
             530, b"5.7.0 Authentication required", "noreply@superlists.test"
         )
         with self.assertLogs("accounts.views", level="ERROR") as logs:
-            response = self.send("edith@example.com", follow=True)
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(shown_messages(response), [EMAIL_NOT_SENT])
-        self.assertIn("Authentication required", "\n".join(logs.output))
+            failed_post = self.send("edith@example.com")
+        self.assertRedirects(failed_post, "/", fetch_redirect_response=False)
+        # The message quotes the reference of the POST that failed, whose lines say why.
+        (message,) = shown_messages(self.client.get("/"))
+        self.assertEqual(
+            message,
+            EMAIL_NOT_SENT
+            + " "
+            + QUOTE_THE_REFERENCE.format(reference=reference(failed_post["X-Request-ID"])),
+        )
+        output = "\n".join(logs.output)
+        self.assertIn("Authentication required", output)
+        self.assertIn(f"to user {pseudonym('edith@example.com')}", output)
+        self.assertNotIn("edith", output)
 
     @mock.patch("accounts.views.send_mail")
     def test_unreachable_mail_server_is_logged_and_the_user_told_clearly(
@@ -146,7 +158,8 @@ class SendLoginEmailViewTest(TestCase):
         mock_send_mail.side_effect = ConnectionRefusedError(111, "Connection refused")
         with self.assertLogs("accounts.views", level="ERROR"):
             response = self.send("edith@example.com", follow=True)
-        self.assertEqual(shown_messages(response), [EMAIL_NOT_SENT])
+        (message,) = shown_messages(response)
+        self.assertTrue(message.startswith(EMAIL_NOT_SENT), message)
 
 
 class LoginLinkHostTest(TestCase):

@@ -1,3 +1,5 @@
+import logging
+import time
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -34,6 +36,7 @@ def staging(environ: dict[str, str]) -> StagingServer:
 class ServerForTest(SimpleTestCase):
     def test_no_test_server_means_the_local_live_server(self) -> None:
         server = server_for("http://localhost:8081", {})
+        self.addCleanup(server.close)
         self.assertIsInstance(server, LocalServer)
         self.assertEqual(server.url, "http://localhost:8081")
 
@@ -81,12 +84,40 @@ class LocalServerTest(SimpleTestCase):
         send_mail("Other", "other body", "noreply@example.com", ["edith@example.com"])
         send_mail("Hello", "the body", "noreply@example.com", ["edith@example.com"])
         server = LocalServer("http://localhost:8081")
+        self.addCleanup(server.close)
         body = server.email_body("edith@example.com", "Hello", sent_after=datetime.now(UTC))
         self.assertEqual(body, "the body")
         self.assertEqual([m.subject for m in mail.outbox], ["Other"])
 
     def test_addresses_are_plain(self) -> None:
-        self.assertEqual(LocalServer("http://x").email_address("edith"), "edith@example.com")
+        server = LocalServer("http://x")
+        self.addCleanup(server.close)
+        self.assertEqual(server.email_address("edith"), "edith@example.com")
+
+    def test_its_log_is_what_this_process_logged_since_a_moment_until_closed(self) -> None:
+        server = LocalServer("http://x")
+        logger = logging.getLogger("superlists.tests")  # INFO: recorded, not on the test console
+        logger.info("before")
+        time.sleep(0.01)  # log records carry the clock's time: let it move on
+        moment = datetime.now(UTC)
+        logger.info("after")
+        server.close()
+        logger.info("closed")
+        self.assertRegex(server.log_since(moment), r"^INFO \S+ \S+ - superlists.tests after$")
+
+
+class StagingServerLogTest(SimpleTestCase):
+    def test_reads_the_containers_log_since_the_moment_over_ssh(self) -> None:
+        server = staging({**STAGING_ENV, "TEST_SERVER_CONTAINER": "superlists-next"})
+        moment = datetime(2030, 1, 2, 3, 4, 5, 600_000, tzinfo=UTC)
+        with mock.patch(
+            "functional_tests.servers.run_over_ssh", return_value="INFO line"
+        ) as run_over_ssh:
+            self.assertEqual(server.log_since(moment), "INFO line")
+        run_over_ssh.assert_called_once_with(
+            "root@staging.example.com",
+            "docker logs --since 2030-01-02T03:04:04Z superlists-next 2>&1",
+        )
 
 
 class GuardTest(SimpleTestCase):

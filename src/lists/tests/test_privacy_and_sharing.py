@@ -31,13 +31,17 @@ from lists.views import (
     SHARE_EMAIL_SUBJECT,
     SHAREE_REMOVED,
 )
+from superlists.pseudonyms import pseudonym
+from superlists.request_ids import QUOTE_THE_REFERENCE, reference
 
 if TYPE_CHECKING:  # the test client's response type exists in django-stubs only
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 
 def without_csrf_token(page: bytes) -> bytes:
-    """The page, less its CSRF token (masked anew on every response)."""
+    """The page, less its CSRF token (masked anew on every response) and its request's
+    reference (new for every request)."""
+    page = re.sub(rb'id="id_request_reference">[^<]+<', b"", page)
     return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", page)
 
 
@@ -228,8 +232,17 @@ class ShareListTest(OwnedListTestCase):
         self.assertRedirects(response, self.url)
         self.assertTrue(self.list.shared_with.filter(email="newfriend@example.com").exists())
         messages = [str(m) for m in get_messages(response.wsgi_request)]
-        self.assertEqual(messages, [SHARE_EMAIL_NOT_SENT.format(sharee="newfriend@example.com")])
+        self.assertEqual(
+            messages,
+            [
+                SHARE_EMAIL_NOT_SENT.format(sharee="newfriend@example.com")
+                + " "
+                + QUOTE_THE_REFERENCE.format(reference=reference(response["X-Request-ID"]))
+            ],
+        )
         self.assertIn("SMTPSenderRefused", logs.output[0])
+        self.assertIn(f"to user {pseudonym('newfriend@example.com')}", logs.output[0])
+        self.assertNotIn("newfriend", logs.output[0])
 
     def test_bad_input_is_a_form_error_on_the_list_page_and_nothing_is_shared(self) -> None:
         cases = {
