@@ -42,8 +42,8 @@ SCRATCH_SIZE = "6g"
 SANDBOX_CA_BUNDLE = "/etc/sandbox-ca-certificates.crt"
 SANDBOX_CA_ENVIRONMENT = ("SSL_CERT_FILE", "PIP_CERT", "NODE_EXTRA_CA_CERTS")
 
-# What runs inside: the README's commands, in the README's order. Its own `set -x`-free output
-# names each step and how long it took.
+# What runs inside: the README's commands, in the README's order, each step named as it starts
+# with the seconds since the container started.
 README_COMMANDS = f"""\
 set -euo pipefail
 step() {{ printf '\\n{PREFIX} %s (at %d s)\\n' "$*" "$SECONDS"; }}
