@@ -16,12 +16,20 @@ ensure_python() {
 }
 
 ensure_uv() {
-    export PATH="$HOME/.local/bin:$PATH"  # where a user install of uv goes
-    if ! command -v uv >/dev/null; then
-        say "Installing uv (from PyPI, for this user)"
-        python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet uv \
-            || die "Could not install uv: run 'python3 -m pip install uv' and try again."
+    export PATH="$HOME/.local/bin:$PATH"  # where uv's link goes
+    command -v uv >/dev/null && return
+    # Debian's python3 has no pip, and the pip of python3-pip refuses to install beside Debian's
+    # own packages (PEP 668): uv gets a venv of its own, which needs Debian's python3-venv.
+    local uv_venv="${XDG_DATA_HOME:-$HOME/.local/share}/superlists/uv"
+    say "Installing uv (from PyPI) into $uv_venv"
+    if ! python3 -m venv --clear "$uv_venv" 2>/dev/null; then
+        install_apt_packages python3-venv
+        python3 -m venv --clear "$uv_venv"
     fi
+    "$uv_venv/bin/python" -m pip install --quiet --disable-pip-version-check uv \
+        || die "Could not install uv from PyPI: fix what pip says above and try again."
+    mkdir -p "$HOME/.local/bin"
+    ln -sf "$uv_venv/bin/uv" "$HOME/.local/bin/uv"
 }
 
 ensure_venv() {
@@ -63,6 +71,12 @@ ensure_npm_packages() {
             || die "npm ci failed: fix what it says above, then run 'npm ci' in $REPO_ROOT."
         touch "$modules"  # npm ci may keep its mtime; now it counts as newer than the lockfile
     fi
+}
+
+ensure_caddy() {
+    # The reverse proxy's tests (infra/tests/test_proxy_config.py) run Debian's Caddy, the one
+    # the stand-in's proxy image holds.
+    ensure_apt_packages caddy
 }
 
 ensure_apt_packages() {

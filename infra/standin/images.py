@@ -15,6 +15,7 @@ import hashlib
 import json
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,19 +90,21 @@ def rootfs_tarball() -> Path:
     return config.ROOTFS_CACHE_DIR / f"standin-rootfs-{config.DEBIAN_SUITE}-{digest}.tar"
 
 
-def _debootstrap(rootfs: Path) -> None:
+def debootstrap(rootfs: Path, packages: Sequence[str]) -> None:
+    """A minimal Debian (config.DEBIAN_SUITE) in `rootfs`, with `packages`, from this machine's
+    own Debian mirror. Also the fresh machine of `python -m infra.fresh_machine`."""
     mirror = apt_sources.debian_mirror(config.DEBIAN_SUITE)
     if mirror is None:
         raise StepFailed(
             f"No Debian mirror for {config.DEBIAN_SUITE} in this machine's apt sources "
             "(/etc/apt/sources.list[.d]): add one, then run `apt-get update`."
         )
-    say(f"debootstrap {config.DEBIAN_SUITE} (minbase + {', '.join(config.ROOTFS_PACKAGES)})")
+    say(f"debootstrap {config.DEBIAN_SUITE} (minbase + {', '.join(packages)})")
     run(
         [
             "debootstrap",
             "--variant=minbase",
-            f"--include={','.join(config.ROOTFS_PACKAGES)}",
+            f"--include={','.join(packages)}",
             config.DEBIAN_SUITE,
             str(rootfs),
             mirror,
@@ -109,6 +112,10 @@ def _debootstrap(rootfs: Path) -> None:
         timeout=1200,
         fix=f"debootstrap needs this machine's Debian mirror {mirror} (try `apt-get update`)",
     )
+
+
+def _debootstrap(rootfs: Path) -> None:
+    debootstrap(rootfs, config.ROOTFS_PACKAGES)
     shutil.copyfile(config.HOST_CA_BUNDLE, rootfs / str(config.HOST_CA_BUNDLE).lstrip("/"))
     (rootfs / "etc/pip.conf").write_text(PIP_CONF)
     # Like the official images: no package lists or downloaded .debs, and no host files

@@ -111,7 +111,7 @@ class DockerfileTest(unittest.TestCase):
 
     def test_dockerignore_keeps_out_databases_venvs_and_secrets(self) -> None:
         ignored = (REPO_ROOT / ".dockerignore").read_text().split()
-        for pattern in [".venv", "**/db.sqlite3", "**/*.env", ".git"]:
+        for pattern in [".venv", "**/*.sqlite3", "**/*.env", ".git"]:
             self.assertIn(pattern, ignored)
 
 

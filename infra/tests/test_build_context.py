@@ -1,0 +1,55 @@
+"""No development database reaches the image, nor changes its build tag.
+
+SQLite in WAL mode keeps `-wal` and `-shm` files beside the database (a rollback journal is
+`-journal`): each can hold a developer's data, so neither the build context (`.dockerignore`)
+nor the files the build tag hashes (`git ls-files -co --exclude-standard`, image.yaml) may
+include any of them, wherever they are under src/.
+"""
+
+import shutil
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+from docker.utils.build import exclude_paths
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+SOURCE_FILES = ("Dockerfile", "src/manage.py", "src/lists/models.py")
+DATABASE_FILES = tuple(
+    f"{directory}/{name}{suffix}"
+    for directory in ("src", "src/lists")
+    for name in ("db.sqlite3", "other.sqlite3")
+    for suffix in ("", "-wal", "-shm", "-journal")
+)
+
+
+class DevelopmentDatabaseTest(unittest.TestCase):
+    def setUp(self) -> None:
+        self.tree = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.tree)
+        for ignore_file in (".dockerignore", ".gitignore"):
+            shutil.copy(REPO_ROOT / ignore_file, self.tree / ignore_file)
+        for name in SOURCE_FILES + DATABASE_FILES:
+            (self.tree / name).parent.mkdir(parents=True, exist_ok=True)
+            (self.tree / name).write_text("")
+
+    def test_build_context_has_no_database_file(self) -> None:
+        # The patterns read as the Docker SDK (and community.docker) read .dockerignore.
+        lines = (REPO_ROOT / ".dockerignore").read_text().splitlines()
+        patterns = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+        context = exclude_paths(str(self.tree), patterns)
+        self.assertTrue(set(SOURCE_FILES) <= context, "the source must be sent")
+        self.assertEqual(sorted(set(DATABASE_FILES) & context), [])
+
+    def test_build_tag_hashes_no_database_file(self) -> None:
+        git = ["git", "-C", str(self.tree)]
+        subprocess.run([*git, "init", "--quiet"], check=True)
+        hashed = subprocess.run(
+            [*git, "ls-files", "-co", "--exclude-standard", "--", "Dockerfile", "src"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        self.assertEqual(sorted(hashed), sorted(SOURCE_FILES))
