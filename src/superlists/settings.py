@@ -15,6 +15,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from superlists.environment import env_flag
+from superlists.production_guard import running_in_production_image, staging_marker_mounted
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -23,7 +24,8 @@ def required_env(name: str) -> str:
     value = os.environ.get(name, "")
     if not value:
         raise ImproperlyConfigured(
-            f"Production mode (DJANGO_DEBUG_FALSE is set) needs the environment variable {name}: "
+            "Production mode (DJANGO_DEBUG_FALSE is set, or this is the production image) needs"
+            f" the environment variable {name}: "
             "set it in the server's env file (superlists.env)."
         )
     return value
@@ -39,12 +41,10 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r} must be a whole number.") from None
 
 
-PRODUCTION = "DJANGO_DEBUG_FALSE" in os.environ
-# Only a staging server's deploy mounts this file (read-only) into the app's container, for the
-# container's whole life. The container's root filesystem is read-only, so nothing run inside it
-# (`docker exec -e …` included) can make the file appear; and no environment variable can point
-# elsewhere. Its presence alone enables the FTs' fixture commands in production mode.
-STAGING_MARKER = Path("/etc/superlists/staging")
+# The production image runs production settings whatever its environment (`env -u
+# DJANGO_DEBUG_FALSE`, `env -i`): development settings exist only in a source checkout, where
+# DJANGO_DEBUG_FALSE is the switch. superlists.production_guard says why.
+PRODUCTION = "DJANGO_DEBUG_FALSE" in os.environ or running_in_production_image()
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
 
@@ -61,7 +61,8 @@ if PRODUCTION:
     EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", default=True)
     EMAIL_TIMEOUT = 10
     DEFAULT_FROM_EMAIL = EMAIL_HOST_USER
-    ENABLE_TEST_FIXTURES = STAGING_MARKER.is_file()
+    # Only a staging server's deploy mounts the staging marker, read-only, into the container.
+    ENABLE_TEST_FIXTURES = staging_marker_mounted()
     SITE_URL = required_env("SITE_URL")
     HTTPS = env_flag("DJANGO_HTTPS", default=False)
 else:
