@@ -25,6 +25,7 @@ from infra.staging_tests.remote import (
     STAGING_URL,
     deploy_to,
     page_text,
+    release,
     ssh,
     start_list,
     submit_on_home_page,
@@ -199,8 +200,10 @@ class ReleaseTest(unittest.TestCase):
 
 class PromotionTest(unittest.TestCase):
     def test_production_serves_the_image_that_passed_staging(self) -> None:
-        record = ssh(config.STAGING_HOST, "cat /srv/superlists/passed-staging").stdout
-        self.assertIn(live_image(config.PRODUCTION_HOST), record.split())
+        for server in [config.STAGING, config.PRODUCTION]:
+            with self.subTest(record_on=server.name):
+                record = ssh(server.address, f"cat {server.app_dir}/passed-staging").stdout
+                self.assertIn(live_image(config.PRODUCTION_HOST), record.split())
 
     def test_production_refuses_an_image_that_has_not_passed_staging(self) -> None:
         before = live_image(config.PRODUCTION_HOST)
@@ -218,3 +221,32 @@ class PromotionTest(unittest.TestCase):
         self.assertEqual(live_image(config.PRODUCTION_HOST), before)
         self.assertIn("1: Production goes on", page_text(PRODUCTION_URL, list_path))
         self.assertEqual(urlsplit(PRODUCTION_URL).scheme, "https")
+
+    def test_no_playbook_variable_switches_productions_gate_off(self) -> None:
+        before = live_image(config.PRODUCTION_HOST)
+        with a_changed_checkout():
+            refused = deploy_to("production", "-e", "require_staging_pass=false")
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("it has not passed the FT suite on staging", refused.stdout)
+        self.assertEqual(live_image(config.PRODUCTION_HOST), before)
+
+    def test_an_override_is_logged_and_rollbacks_only_go_back_to_what_passed(self) -> None:
+        passed = live_image(config.PRODUCTION_HOST)
+        with a_changed_checkout():
+            forced = release("--force-unverified", "proving the override is logged")
+        self.assertEqual(forced.returncode, 0)
+        unverified = live_image(config.PRODUCTION_HOST)
+        self.assertNotEqual(unverified, passed)
+        log = ssh(config.PRODUCTION_HOST, f"cat {config.PRODUCTION.app_dir}/releases.log").stdout
+        self.assertRegex(
+            log.splitlines()[-1],
+            rf"^{unverified} \S+ forced-unverified: proving the override is logged$",
+        )
+
+        self.assertEqual(release("--rollback").returncode, 0)
+        self.assertEqual(live_image(config.PRODUCTION_HOST), passed)
+        # Again: further back (here there is no earlier release that passed), never forward.
+        again = release("--rollback")
+        self.assertNotEqual(again.returncode, 0)
+        self.assertIn("No earlier release to roll back to that passed staging", again.stdout)
+        self.assertEqual(live_image(config.PRODUCTION_HOST), passed)

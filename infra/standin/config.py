@@ -136,6 +136,14 @@ class Server:
     name: str
     address: str
     engine: Engine
+    # What the deploy makes there, as infra/inventory.standin.yaml sets it (a test holds them
+    # equal): the app's container, its directory on the host, and its cron file.
+    container_name: str
+    app_dir: Path
+
+    @property
+    def cron_file(self) -> Path:
+        return Path(f"/etc/cron.d/superlists-{self.container_name}")
 
     @property
     def runtime_dir(self) -> Path:
@@ -163,8 +171,14 @@ class Server:
         return {**self.engine.client_environment(), PROCESS_MARKER: f"ssh-session-{self.name}"}
 
 
-STAGING = Server("staging", "127.0.10.1", STAGING_ENGINE)
-PRODUCTION = Server("production", "127.0.10.2", PRODUCTION_ENGINE)
+STAGING = Server("staging", "127.0.10.1", STAGING_ENGINE, "superlists", Path("/srv/superlists"))
+PRODUCTION = Server(
+    "production",
+    "127.0.10.2",
+    PRODUCTION_ENGINE,
+    "superlists-production",
+    Path("/srv/superlists-production"),
+)
 SERVERS = (STAGING, PRODUCTION)
 ENGINES = (OPERATOR_ENGINE, STAGING_ENGINE, PRODUCTION_ENGINE)
 
