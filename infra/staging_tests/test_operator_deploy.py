@@ -7,7 +7,7 @@ import secrets
 import threading
 import time
 import unittest
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -115,12 +115,46 @@ class BackupTest(unittest.TestCase):
         ssh(config.STAGING_HOST, f"docker exec {STAGING_CONTAINER} python manage.py reset_database")
         self.assertEqual(requests.get(STAGING_URL + list_path, timeout=10).status_code, 404)
 
-        restore = ssh(
-            config.STAGING_HOST,
-            f"docker exec {STAGING_CONTAINER} python manage.py restore_database latest",
-        )
-        self.assertEqual(restore.returncode, 0, restore.stderr)
-        self.assertIn("1: Back me up", page_text(STAGING_URL, list_path))
+        # The README's runbook step, twice (an operator unsure the first one worked): the second
+        # restores the same backup, not the safety copy of the wiped state the first one made.
+        for attempt in (1, 2):
+            restore = ssh(
+                config.STAGING_HOST,
+                f"docker exec {STAGING_CONTAINER} python manage.py restore_database latest",
+            )
+            self.assertEqual(restore.returncode, 0, restore.stderr)
+            self.assertIn("1: Back me up", page_text(STAGING_URL, list_path), f"restore {attempt}")
+
+    def test_cron_on_the_host_runs_the_backup_on_its_schedule(self) -> None:
+        # The deploy's daily line, its schedule made to fire every minute: the host's cron
+        # daemon runs it, and a new backup appears.
+        before = backups_on(config.STAGING_HOST)
+        try:
+            every_minute = deploy_to("staging", "-e", '{"backup_time": "* * * * *"}')
+            self.assertEqual(every_minute.returncode, 0)
+            wait_until(
+                lambda: backups_on(config.STAGING_HOST) - before,
+                timeout=150,
+                what="a backup made by cron",
+            )
+        finally:
+            self.assertEqual(deploy_to("staging").returncode, 0)
+
+
+def backups_on(host: str) -> set[str]:
+    """The backups the app there lists (safety copies aside)."""
+    result = ssh(host, f"docker exec {HOSTS[host]} python manage.py restore_database --list")
+    assert result.returncode == 0, result.stderr
+    backups = result.stdout.split("Safety copies")[0]
+    return {line.strip() for line in backups.splitlines() if line.startswith("  ")}
+
+
+def wait_until(condition: Callable[[], object], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"after {timeout:.0f} s, still not: {what}")
+        time.sleep(2)
 
 
 @contextmanager

@@ -22,6 +22,7 @@ from . import (
     check,
     config,
     credentials,
+    cron,
     daemons,
     deploy,
     engine,
@@ -48,6 +49,7 @@ def up(with_deploy: bool) -> None:
         import_images,
         start_sshd,
         start_mail,
+        start_cron,
         check_everything,
     ]
     # Production takes only an image that passed the FTs on staging: scripts/release deploys it.
@@ -103,6 +105,10 @@ def start_mail() -> str:
     return mail.start()
 
 
+def start_cron() -> str:
+    return cron.start()
+
+
 def check_everything() -> str:
     return check.check()
 
@@ -126,6 +132,7 @@ def all_daemons() -> list[Daemon]:
         *(sshd.daemon(server) for server in config.SERVERS),
         *(engine.daemon(each) for each in config.ENGINES),
         *mail.DAEMONS,
+        cron.daemon(),
     ]
 
 
@@ -157,6 +164,7 @@ def down(purge: bool) -> bool:
     if strays:
         print(f"{PREFIX} stopped what outlived them: {', '.join(strays)}", flush=True)
     sshd.after_stop()
+    cron.after_stop()
     undone = host_changes.undo()
     if undone:
         print(f"{PREFIX} undid the engines' changes to the host: {', '.join(undone)}", flush=True)

@@ -270,6 +270,8 @@ APT_PACKAGES = (
     # For Ansible's community.docker modules, run by REMOTE_PYTHON on the "host".
     "python3-docker",
     "python3-requests",
+    # Debian's cron: the deploy's daily backup fires on the stand-in hosts as on a server.
+    "cron",
 )
 
 
