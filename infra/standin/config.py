@@ -140,10 +140,7 @@ class Server:
     # equal): the app's container, its directory on the host, and its cron file.
     container_name: str
     app_dir: Path
-
-    @property
-    def cron_file(self) -> Path:
-        return Path(f"/etc/cron.d/superlists-{self.container_name}")
+    cron_file: Path
 
     @property
     def runtime_dir(self) -> Path:
@@ -171,13 +168,21 @@ class Server:
         return {**self.engine.client_environment(), PROCESS_MARKER: f"ssh-session-{self.name}"}
 
 
-STAGING = Server("staging", "127.0.10.1", STAGING_ENGINE, "superlists", Path("/srv/superlists"))
+STAGING = Server(
+    "staging",
+    "127.0.10.1",
+    STAGING_ENGINE,
+    container_name="superlists",
+    app_dir=Path("/srv/superlists"),
+    cron_file=Path("/etc/cron.d/superlists-superlists"),
+)
 PRODUCTION = Server(
     "production",
     "127.0.10.2",
     PRODUCTION_ENGINE,
-    "superlists-production",
-    Path("/srv/superlists-production"),
+    container_name="superlists-production",
+    app_dir=Path("/srv/superlists-production"),
+    cron_file=Path("/etc/cron.d/superlists-superlists-production"),
 )
 SERVERS = (STAGING, PRODUCTION)
 ENGINES = (OPERATOR_ENGINE, STAGING_ENGINE, PRODUCTION_ENGINE)
