@@ -136,9 +136,17 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-# Only consent to preloading: nothing happens until someone submits the domain to the list.
-SECURE_HSTS_PRELOAD = HTTPS
+# Both opt-in, off by default, as each is hard to take back. includeSubDomains holds every
+# subdomain to HTTPS too, so one still served over plain HTTP stops working for a year. preload
+# consents to browsers shipping the domain as HTTPS-only once someone submits it to the list,
+# and leaving that list takes months of browser releases.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = HTTPS and env_flag("DJANGO_HSTS_PRELOAD", False)
+# check --deploy would otherwise warn about each until it is on: off is a decision, not a slip.
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
 
 REVERSE_PROXIES = env_int("DJANGO_REVERSE_PROXIES", 0)
 if REVERSE_PROXIES:
