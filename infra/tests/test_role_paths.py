@@ -10,6 +10,7 @@ from pathlib import Path
 
 from infra.tests.role_templates import TEMPLATES, role_defaults
 from superlists import production_guard
+from superlists.views import DRAINING
 
 ROLE = TEMPLATES.parent
 DOCKERFILE = ROLE.parents[2] / "Dockerfile"
@@ -76,3 +77,7 @@ class RolePathsTest(unittest.TestCase):
         self.assertIn("DJANGO_DB_PATH=/data/db.sqlite3", dockerfile)
         self.assertEqual(defaults["container_database"], "{{ container_data_dir }}/db.sqlite3")
         self.assertEqual(defaults["container_staging_marker"], str(production_guard.STAGING_MARKER))
+        draining_flag = str(defaults["container_draining_flag"]).replace(
+            "{{ container_tmp_dir }}", str(defaults["container_tmp_dir"])
+        )
+        self.assertEqual(draining_flag, str(DRAINING))
