@@ -19,6 +19,7 @@ from bench.suite_timing import (
     SuiteTime,
     time_suite,
 )
+from infra.standin import operator_env
 
 BRING_UP_TIMEOUT_S = 3600
 
@@ -53,7 +54,8 @@ def parse_export_lines(text: str) -> dict[str, str]:
 
 
 def staging_env() -> dict[str, str]:
-    variables = parse_export_lines(standin("env"))
+    standin("env")  # writes the variables to its file, and prints only their names
+    variables = parse_export_lines(operator_env.ENV_FILE.read_text())
     return {**os.environ, **variables, "TEST_SERVER": variables["STAGING_HOST"]}
 
 

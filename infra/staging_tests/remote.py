@@ -1,5 +1,6 @@
 """How the staging tests reach the stand-in hosts: SSH, HTTP through the real forms, the mailbox."""
 
+import os
 import subprocess
 from urllib.parse import urlsplit
 
@@ -9,8 +10,8 @@ from infra.standin import config, credentials, deploy
 
 STAGING_URL = f"https://{config.STAGING_HOST}"
 # The live app containers, as infra/inventory.standin.yaml names them.
-STAGING_CONTAINER = "superlists"
-PRODUCTION_CONTAINER = "superlists-production"
+STAGING_CONTAINER = config.STAGING.container_name
+PRODUCTION_CONTAINER = config.PRODUCTION.container_name
 PRODUCTION_URL = f"https://{config.PRODUCTION_HOST}"
 
 
@@ -27,6 +28,20 @@ def ssh(host: str, shell_command: str) -> subprocess.CompletedProcess[str]:
 def deploy_to(group: str, *arguments: str) -> subprocess.CompletedProcess[str]:
     """Deploy to a stand-in server as its operator does: with the mail provider's password."""
     return deploy.run_playbook(group, credentials.sender_password(), *arguments)
+
+
+def release(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """Run scripts/release on the stand-in's inventory, as its operator does."""
+    environment = deploy.playbook_environment(os.environ, credentials.sender_password())
+    result = subprocess.run(
+        [config.REPO_ROOT / "scripts" / "release", deploy.INVENTORY, *arguments],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    print(result.stdout[-3000:], result.stderr[-3000:])
+    return result
 
 
 def visitor(base_url: str) -> WebClient:

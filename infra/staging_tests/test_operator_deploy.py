@@ -7,7 +7,7 @@ import secrets
 import threading
 import time
 import unittest
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -25,6 +25,7 @@ from infra.staging_tests.remote import (
     STAGING_URL,
     deploy_to,
     page_text,
+    release,
     ssh,
     start_list,
     submit_on_home_page,
@@ -114,12 +115,46 @@ class BackupTest(unittest.TestCase):
         ssh(config.STAGING_HOST, f"docker exec {STAGING_CONTAINER} python manage.py reset_database")
         self.assertEqual(requests.get(STAGING_URL + list_path, timeout=10).status_code, 404)
 
-        restore = ssh(
-            config.STAGING_HOST,
-            f"docker exec {STAGING_CONTAINER} python manage.py restore_database latest",
-        )
-        self.assertEqual(restore.returncode, 0, restore.stderr)
-        self.assertIn("1: Back me up", page_text(STAGING_URL, list_path))
+        # The README's runbook step, twice (an operator unsure the first one worked): the second
+        # restores the same backup, not the safety copy of the wiped state the first one made.
+        for attempt in (1, 2):
+            restore = ssh(
+                config.STAGING_HOST,
+                f"docker exec {STAGING_CONTAINER} python manage.py restore_database latest",
+            )
+            self.assertEqual(restore.returncode, 0, restore.stderr)
+            self.assertIn("1: Back me up", page_text(STAGING_URL, list_path), f"restore {attempt}")
+
+    def test_cron_on_the_host_runs_the_backup_on_its_schedule(self) -> None:
+        # The deploy's daily line, its schedule made to fire every minute: the host's cron
+        # daemon runs it, and a new backup appears.
+        before = backups_on(config.STAGING_HOST)
+        try:
+            every_minute = deploy_to("staging", "-e", '{"backup_time": "* * * * *"}')
+            self.assertEqual(every_minute.returncode, 0)
+            wait_until(
+                lambda: backups_on(config.STAGING_HOST) - before,
+                timeout=150,
+                what="a backup made by cron",
+            )
+        finally:
+            self.assertEqual(deploy_to("staging").returncode, 0)
+
+
+def backups_on(host: str) -> set[str]:
+    """The backups the app there lists (safety copies aside)."""
+    result = ssh(host, f"docker exec {HOSTS[host]} python manage.py restore_database --list")
+    assert result.returncode == 0, result.stderr
+    backups = result.stdout.split("Safety copies")[0]
+    return {line.strip() for line in backups.splitlines() if line.startswith("  ")}
+
+
+def wait_until(condition: Callable[[], object], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"after {timeout:.0f} s, still not: {what}")
+        time.sleep(2)
 
 
 @contextmanager
@@ -199,8 +234,10 @@ class ReleaseTest(unittest.TestCase):
 
 class PromotionTest(unittest.TestCase):
     def test_production_serves_the_image_that_passed_staging(self) -> None:
-        record = ssh(config.STAGING_HOST, "cat /srv/superlists/passed-staging").stdout
-        self.assertIn(live_image(config.PRODUCTION_HOST), record.split())
+        for server in [config.STAGING, config.PRODUCTION]:
+            with self.subTest(record_on=server.name):
+                record = ssh(server.address, f"cat {server.app_dir}/passed-staging").stdout
+                self.assertIn(live_image(config.PRODUCTION_HOST), record.split())
 
     def test_production_refuses_an_image_that_has_not_passed_staging(self) -> None:
         before = live_image(config.PRODUCTION_HOST)
@@ -218,3 +255,32 @@ class PromotionTest(unittest.TestCase):
         self.assertEqual(live_image(config.PRODUCTION_HOST), before)
         self.assertIn("1: Production goes on", page_text(PRODUCTION_URL, list_path))
         self.assertEqual(urlsplit(PRODUCTION_URL).scheme, "https")
+
+    def test_no_playbook_variable_switches_productions_gate_off(self) -> None:
+        before = live_image(config.PRODUCTION_HOST)
+        with a_changed_checkout():
+            refused = deploy_to("production", "-e", "require_staging_pass=false")
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("it has not passed the FT suite on staging", refused.stdout)
+        self.assertEqual(live_image(config.PRODUCTION_HOST), before)
+
+    def test_an_override_is_logged_and_rollbacks_only_go_back_to_what_passed(self) -> None:
+        passed = live_image(config.PRODUCTION_HOST)
+        with a_changed_checkout():
+            forced = release("--force-unverified", "proving the override is logged")
+        self.assertEqual(forced.returncode, 0)
+        unverified = live_image(config.PRODUCTION_HOST)
+        self.assertNotEqual(unverified, passed)
+        log = ssh(config.PRODUCTION_HOST, f"cat {config.PRODUCTION.app_dir}/releases.log").stdout
+        self.assertRegex(
+            log.splitlines()[-1],
+            rf"^{unverified} \S+ forced-unverified: proving the override is logged$",
+        )
+
+        self.assertEqual(release("--rollback").returncode, 0)
+        self.assertEqual(live_image(config.PRODUCTION_HOST), passed)
+        # Again: further back (here there is no earlier release that passed), never forward.
+        again = release("--rollback")
+        self.assertNotEqual(again.returncode, 0)
+        self.assertIn("No earlier release to roll back to that passed staging", again.stdout)
+        self.assertEqual(live_image(config.PRODUCTION_HOST), passed)

@@ -95,6 +95,41 @@ class ProductionGuardsTest(unittest.TestCase):
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("Read-only file system", result.stderr)
 
+    def test_no_environment_or_settings_module_makes_a_bulk_delete_run(self) -> None:
+        # Each an operator's slip on production (issue 18: the first one emptied it). The image
+        # runs production settings whatever its environment, and the code that would do the
+        # damage refuses without the staging marker mounted.
+        development = "env -u DJANGO_DEBUG_FALSE DATABASE_URL=sqlite:////data/db.sqlite3"
+        routes = {
+            "development settings": f"{development} python manage.py reset_database",
+            "development settings, flush": f"{development} python manage.py flush --noinput",
+            "development settings, the fixture function": f"{development} python manage.py "
+            "shell -c 'from functional_tests.server_state import reset_database; "
+            "reset_database()'",
+            "an empty environment": "env -i /venv/bin/python manage.py reset_database",
+            "an empty environment, flush": "env -i DJANGO_DB_PATH=/data/db.sqlite3 "
+            "/venv/bin/python manage.py flush --noinput",
+            "Django's flush": "python manage.py flush --noinput",
+            "Django's flush, python -m django": "python -m django flush --noinput "
+            "--settings=superlists.settings",
+            "unapplying every migration": "python manage.py migrate lists zero",
+            "another settings module": "env DJANGO_SETTINGS_MODULE=django.conf.global_settings "
+            "python manage.py flush --noinput",
+            "another settings module on the command line": "python manage.py flush --noinput "
+            "--settings=django.conf.global_settings",
+            "the settings module again, without DJANGO_DEBUG_FALSE": "env -u DJANGO_DEBUG_FALSE "
+            "python manage.py reset_database --settings=superlists.settings",
+        }
+        for route, command in routes.items():
+            with self.subTest(route=route):
+                result = ssh(
+                    config.PRODUCTION_HOST, f"docker exec {PRODUCTION_CONTAINER} {command}"
+                )
+                self.assertNotEqual(result.returncode, 0, result.stdout)
+                self.assertNotIn("database reset", result.stdout)
+                page = page_text(PRODUCTION_URL, self.precious_list)
+                self.assertIn("1: Precious production data", page)
+
     def test_the_ft_suite_pointed_at_production_refuses_to_run(self) -> None:
         result = subprocess.run(
             [sys.executable, "src/manage.py", "test", "functional_tests.test_simple_list_creation"],

@@ -7,7 +7,9 @@ down     stop everything `up` started, undo its changes, and check that nothing 
          status 1, naming what is, if anything is); --purge also deletes the state (keys,
          passwords, images, the cached rootfs, Maildirs)
 status   what is running
-env      `export` lines for the operator and the tests: eval "$(python -m infra.standin env)"
+env      the variables the operator and the tests need, written to a file only root can read
+         (they hold passwords); prints their names and the line that loads them, for
+         eval "$(python -m infra.standin env)"
 deploy   deploy to the stand-in `staging` or `production` server with the real playbook, as
          `ansible-playbook` would from this shell: with EMAIL_PASSWORD if it is exported here,
          and without it (the playbook warns) if not
@@ -22,8 +24,10 @@ from . import (
     check,
     config,
     credentials,
+    cron,
     daemons,
     deploy,
+    deployed,
     engine,
     host_changes,
     images,
@@ -48,6 +52,7 @@ def up(with_deploy: bool) -> None:
         import_images,
         start_sshd,
         start_mail,
+        start_cron,
         check_everything,
     ]
     # Production takes only an image that passed the FTs on staging: scripts/release deploys it.
@@ -103,6 +108,10 @@ def start_mail() -> str:
     return mail.start()
 
 
+def start_cron() -> str:
+    return cron.start()
+
+
 def check_everything() -> str:
     return check.check()
 
@@ -126,6 +135,7 @@ def all_daemons() -> list[Daemon]:
         *(sshd.daemon(server) for server in config.SERVERS),
         *(engine.daemon(each) for each in config.ENGINES),
         *mail.DAEMONS,
+        cron.daemon(),
     ]
 
 
@@ -157,28 +167,43 @@ def down(purge: bool) -> bool:
     if strays:
         print(f"{PREFIX} stopped what outlived them: {', '.join(strays)}", flush=True)
     sshd.after_stop()
+    cron.after_stop()
     undone = host_changes.undo()
     if undone:
         print(f"{PREFIX} undid the engines' changes to the host: {', '.join(undone)}", flush=True)
     shutil.rmtree(config.RUNTIME_DIR, ignore_errors=True)
+    removed = deployed.remove(config.SERVERS, purge)
+    if removed:
+        print(f"{PREFIX} removed what the deploys made: {', '.join(removed)}", flush=True)
     if purge:
         mail.remove_mail_user_if_created()
         shutil.rmtree(config.STATE_DIR, ignore_errors=True)
         print(
-            f"{PREFIX} purged {config.STATE_DIR} (keys, passwords, images, rootfs, mail)",
+            f"{PREFIX} purged {config.STATE_DIR} (keys, passwords, CA, images, rootfs, mail)",
             flush=True,
         )
-    left = leftovers.find()
+    left = leftovers.find() + deployed.left(config.SERVERS, purged=purge)
+    if purge and config.STATE_DIR.exists():
+        left.append(f"directory {config.STATE_DIR}")
     if left:
         print(f"{PREFIX} down, but these are left:", file=sys.stderr, flush=True)
         for thing in left:
             print(f"{PREFIX}   {thing}", file=sys.stderr, flush=True)
         return False
-    print(
-        f"{PREFIX} down: no process, mount, network namespace, interface, firewall rule or "
-        "cgroup of the stand-in is left.",
-        flush=True,
-    )
+    if purge:
+        print(
+            f"{PREFIX} down and purged: no process, mount, network namespace, interface, "
+            "firewall rule, cgroup, cron file, app directory, key, password or backup of the "
+            "stand-in is left.",
+            flush=True,
+        )
+    else:
+        print(
+            f"{PREFIX} down: no process, mount, network namespace, interface, firewall rule, "
+            f"cgroup or cron file of the stand-in is left. Kept for `up` (`down --purge` "
+            f"deletes them): {', '.join([str(config.STATE_DIR), *deployed.kept(config.SERVERS)])}",
+            flush=True,
+        )
     return True
 
 
@@ -200,7 +225,9 @@ def env() -> int:
     if not config.SENDER_PASSWORD_FILE.exists():
         print(f"{PREFIX} not set up yet: run `python -m infra.standin up`", file=sys.stderr)
         return 1
-    sys.stdout.write(operator_env.export_lines(operator_env.variables()))
+    values = operator_env.variables()
+    path = operator_env.write_env_file(values)
+    sys.stdout.write(operator_env.loading_lines(values, path))
     return 0
 
 
@@ -218,7 +245,9 @@ def main() -> int:
     down_parser = commands.add_parser("down", help="stop everything `up` started")
     down_parser.add_argument("--purge", action="store_true", help="also delete the state dir")
     commands.add_parser("status", help="what is running")
-    commands.add_parser("env", help="export lines for the operator and the tests")
+    commands.add_parser(
+        "env", help="write the operator's and the tests' variables to a 0600 file; print its name"
+    )
     deploy_parser = commands.add_parser(
         "deploy", help="run the deploy playbook for one server, with this shell's EMAIL_PASSWORD"
     )

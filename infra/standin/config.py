@@ -136,6 +136,11 @@ class Server:
     name: str
     address: str
     engine: Engine
+    # What the deploy makes there, as infra/inventory.standin.yaml sets it (a test holds them
+    # equal): the app's container, its directory on the host, and its cron file.
+    container_name: str
+    app_dir: Path
+    cron_file: Path
 
     @property
     def runtime_dir(self) -> Path:
@@ -163,8 +168,22 @@ class Server:
         return {**self.engine.client_environment(), PROCESS_MARKER: f"ssh-session-{self.name}"}
 
 
-STAGING = Server("staging", "127.0.10.1", STAGING_ENGINE)
-PRODUCTION = Server("production", "127.0.10.2", PRODUCTION_ENGINE)
+STAGING = Server(
+    "staging",
+    "127.0.10.1",
+    STAGING_ENGINE,
+    container_name="superlists",
+    app_dir=Path("/srv/superlists"),
+    cron_file=Path("/etc/cron.d/superlists-superlists"),
+)
+PRODUCTION = Server(
+    "production",
+    "127.0.10.2",
+    PRODUCTION_ENGINE,
+    container_name="superlists-production",
+    app_dir=Path("/srv/superlists-production"),
+    cron_file=Path("/etc/cron.d/superlists-superlists-production"),
+)
 SERVERS = (STAGING, PRODUCTION)
 ENGINES = (OPERATOR_ENGINE, STAGING_ENGINE, PRODUCTION_ENGINE)
 
@@ -256,6 +275,8 @@ APT_PACKAGES = (
     # For Ansible's community.docker modules, run by REMOTE_PYTHON on the "host".
     "python3-docker",
     "python3-requests",
+    # Debian's cron: the deploy's daily backup fires on the stand-in hosts as on a server.
+    "cron",
 )
 
 

@@ -1,9 +1,15 @@
-"""The environment the operator and the tests need, printed by `python -m infra.standin env`."""
+"""The environment the operator and the tests need: `python -m infra.standin env` writes it, as
+`export` lines, to ENV_FILE (mode 0600: it holds the mail passwords) and prints only the command
+that loads it and the variables' names, so no secret reaches a terminal or a CI log."""
 
+import os
 import re
 import shlex
+from pathlib import Path
 
 from . import config, credentials
+
+ENV_FILE = config.SECRETS_DIR / "operator-env.sh"
 
 
 def variables() -> dict[str, str]:
@@ -37,3 +43,22 @@ def variables() -> dict[str, str]:
 
 def export_lines(values: dict[str, str]) -> str:
     return "".join(f"export {name}={shlex.quote(value)}\n" for name, value in values.items())
+
+
+def write_env_file(values: dict[str, str], path: Path = ENV_FILE) -> Path:
+    """Write ``values`` as export lines to ``path``, readable by its owner only."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an older file made with another mode
+    with os.fdopen(descriptor, "w") as file:
+        file.write(export_lines(values))
+    return path
+
+
+def loading_lines(values: dict[str, str], path: Path) -> str:
+    """What `env` prints: the names only, then the command that loads the values (for eval)."""
+    return (
+        f"# The stand-in's variables, their values (secrets among them) in {path}, mode 0600:\n"
+        f"# {' '.join(values)}\n"
+        f". {shlex.quote(str(path))}\n"
+    )

@@ -6,12 +6,21 @@ import sys
 import tempfile
 from pathlib import Path
 
+import yaml
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO_ROOT / "infra" / "roles" / "superlists" / "templates"
+DEFAULTS = TEMPLATES.parent / "defaults" / "main.yaml"
 ANSIBLE = Path(sys.executable).parent / "ansible"
 
 
+def role_defaults() -> dict[str, object]:
+    defaults: dict[str, object] = yaml.safe_load(DEFAULTS.read_text())
+    return defaults
+
+
 def render_role_template(name: str, variables: dict[str, object]) -> str:
+    """``name`` rendered with the role's defaults (as the role has them), then ``variables``."""
     with tempfile.TemporaryDirectory() as directory:
         output = Path(directory) / name
         result = subprocess.run(
@@ -25,7 +34,7 @@ def render_role_template(name: str, variables: dict[str, object]) -> str:
                 "-a",
                 f"src={TEMPLATES / name} dest={output}",
                 "-e",
-                json.dumps(variables),
+                json.dumps({**role_defaults(), **variables}),
             ],
             capture_output=True,
             text=True,

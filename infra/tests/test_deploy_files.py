@@ -164,6 +164,9 @@ class PlaybookTest(unittest.TestCase):
         for server in [config.STAGING, config.PRODUCTION]:
             host_vars = inventory[server.name]["hosts"][server.address]
             self.assertEqual(host_vars["docker_host"], server.engine.docker_host)
+            self.assertEqual(host_vars["container_name"], server.container_name)
+            self.assertEqual(host_vars["app_dir"], str(server.app_dir))
+            self.assertEqual(host_vars["cron_file"], str(server.cron_file))
         shared = yaml.safe_load(STANDIN_INVENTORY.read_text())["all"]["children"]["standin"]["vars"]
         self.assertEqual(shared["local_ca_dir"], str(config.CA_DIR))
         self.assertEqual(shared["local_ca_bundle"], str(config.CA_BUNDLE))

@@ -9,6 +9,8 @@ BASE_VARS = {
     "site_host": "staging.example.com",
     "site_url": "https://staging.example.com",
     "hsts_seconds": 3600,
+    "hsts_include_subdomains": False,
+    "hsts_preload": False,
     "email_host": "smtp.example.com",
     "email_port": 587,
     "email_user": "noreply@example.com",
@@ -49,6 +51,14 @@ class EnvFileTemplateTest(unittest.TestCase):
         self.assertEqual(env["DJANGO_HTTPS"], "1")
         self.assertEqual(env["DJANGO_HSTS_SECONDS"], "3600")
         self.assertEqual(env["DJANGO_REVERSE_PROXIES"], "1")
+
+    def test_hsts_subdomains_and_preload_only_when_the_inventory_opts_in(self) -> None:
+        env = render()
+        self.assertEqual(env["DJANGO_HSTS_INCLUDE_SUBDOMAINS"], "0")
+        self.assertEqual(env["DJANGO_HSTS_PRELOAD"], "0")
+        env = render(hsts_include_subdomains=True, hsts_preload=True)
+        self.assertEqual(env["DJANGO_HSTS_INCLUDE_SUBDOMAINS"], "1")
+        self.assertEqual(env["DJANGO_HSTS_PRELOAD"], "1")
 
     def test_a_plain_http_site_url_turns_https_off_but_keeps_the_proxy(self) -> None:
         env = render(site_url="http://staging.example.com")

@@ -5,6 +5,7 @@ and `down`'s checks have their own files here (test_standin_daemons, test_standi
 """
 
 import ipaddress
+import subprocess
 import tempfile
 import unittest
 from pathlib import Path
@@ -249,6 +250,28 @@ class EnvExportTest(unittest.TestCase):
     def test_values_are_shell_quoted(self) -> None:
         lines = operator_env.export_lines({"A": "plain", "B": "it's spaced"})
         self.assertEqual(lines, "export A=plain\nexport B='it'\"'\"'s spaced'\n")
+
+    def test_the_values_go_to_a_file_only_its_owner_reads_and_only_names_are_printed(self) -> None:
+        values = {"EMAIL_PASSWORD": "s3cret-value", "STAGING_HOST": "127.0.10.1"}
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / "env.sh"
+            path.write_text("old")
+            path.chmod(0o644)
+            operator_env.write_env_file(values, path)
+            self.assertEqual(path.stat().st_mode & 0o777, 0o600)
+            self.assertEqual(path.read_text(), operator_env.export_lines(values))
+            printed = operator_env.loading_lines(values, path)
+            self.assertNotIn("s3cret-value", printed)
+            self.assertIn("EMAIL_PASSWORD STAGING_HOST", printed)
+            # eval-ing what is printed loads the values.
+            shell = subprocess.run(
+                ["bash", "-c", 'eval "$(cat)"; echo "$EMAIL_PASSWORD"'],
+                input=printed,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            self.assertEqual(shell.stdout, "s3cret-value\n")
 
 
 class MissingPackagesTest(unittest.TestCase):

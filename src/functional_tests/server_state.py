@@ -5,7 +5,7 @@ Plain functions, run in the server's own process: the test's live server calls t
 on a staging server, `manage.py serve_fixture_commands` calls them for the FTs (and the
 management commands ``create_session``, ``reset_database`` and ``expire_login_links`` for a
 person). All refuse to run unless the server's own settings enable test fixtures, which
-production's never do.
+production's never do, and wherever the data may be production's whatever the settings say.
 """
 
 from datetime import timedelta
@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Token, User
+from superlists.production_guard import holds_production_data
 
 
 class FixturesDisabled(Exception):
@@ -25,7 +26,9 @@ class FixturesDisabled(Exception):
 
 
 def ensure_fixtures_enabled() -> None:
-    if not settings.ENABLE_TEST_FIXTURES:
+    """Checked here, by the code that does the damage, and not only by which settings loaded:
+    wherever the data may be production's (superlists.production_guard), the answer is no."""
+    if holds_production_data() or not settings.ENABLE_TEST_FIXTURES:
         raise FixturesDisabled(
             "Test fixtures are disabled on this server: it is not a staging server. "
             "Only a staging server's deploy mounts /etc/superlists/staging (read-only) "

@@ -7,6 +7,11 @@ temporary name and renamed when complete, so a half-written file never looks lik
 SQLite is copied with ``VACUUM INTO`` (a consistent snapshot, readers and writers carry on);
 PostgreSQL with ``pg_dump``. Restoring first backs up what is there now, so a restore can be
 undone too.
+
+That safety copy is not a backup like the others: it holds the state someone is restoring *away
+from*. So ``latest`` is the newest backup the schedule or a release made, never a safety copy,
+and restoring ``latest`` twice restores the same backup twice (an operator who repeats the
+runbook's step does no harm); the safety copies are listed apart, and restored by name.
 """
 
 import os
@@ -22,6 +27,7 @@ from django.db import connection
 PREFIX = "superlists-"
 TIME_FORMAT = "%Y%m%dT%H%M%SZ"
 STAMP_LENGTH = len("20261126T204300Z")
+SAFETY_COPY_LABEL = "before-restore"
 
 
 class BackupFailed(Exception):
@@ -43,6 +49,12 @@ class Backup:
         except ValueError:
             return None
         return cls(path, made_at)
+
+    @property
+    def is_safety_copy(self) -> bool:
+        """Made by a restore, of what it replaced."""
+        label = self.path.name.removeprefix(PREFIX)[STAMP_LENGTH:]
+        return label.startswith(f"-{SAFETY_COPY_LABEL}")
 
 
 class Engine(Protocol):
@@ -122,11 +134,18 @@ class BackupDirectory:
         self.path = path
         self.engine = engine or current_engine()
 
-    def backups(self) -> list[Backup]:
-        """The complete backups here, oldest first."""
+    def _every_backup(self) -> list[Backup]:
         paths = self.path.glob(f"{PREFIX}*{self.engine.suffix}")
         found = [backup for backup in map(Backup.at, paths) if backup is not None]
         return sorted(found, key=lambda backup: (backup.made_at, backup.path.name))
+
+    def backups(self) -> list[Backup]:
+        """The complete backups made by the schedule or a release, oldest first."""
+        return [backup for backup in self._every_backup() if not backup.is_safety_copy]
+
+    def safety_copies(self) -> list[Backup]:
+        """The copies restores made of what they replaced, oldest first."""
+        return [backup for backup in self._every_backup() if backup.is_safety_copy]
 
     def make(self, now: datetime | None = None, label: str = "") -> Backup:
         now = (now or datetime.now(UTC)).replace(microsecond=0)
@@ -148,19 +167,21 @@ class BackupDirectory:
         return Backup(final, now)
 
     def prune(self, keep_days: int, now: datetime | None = None) -> list[Backup]:
-        """Delete backups older than ``keep_days``; the newest one is always kept."""
+        """Delete backups and safety copies older than ``keep_days``; the newest backup is
+        always kept."""
         cutoff = (now or datetime.now(UTC)) - timedelta(days=keep_days)
-        old = [backup for backup in self.backups()[:-1] if backup.made_at < cutoff]
+        candidates = self.backups()[:-1] + self.safety_copies()
+        old = [backup for backup in candidates if backup.made_at < cutoff]
         for backup in old:
             backup.path.unlink()
         return old
 
     def find(self, name: str) -> Backup:
-        """A backup by file name or path, or "latest"."""
+        """A backup by file name or path, or "latest": the newest that is not a safety copy."""
         if name == "latest":
             backups = self.backups()
             if not backups:
-                raise BackupFailed(f"There are no backups in {self.path}.")
+                raise BackupFailed(f"There are no backups in {self.path} (safety copies aside).")
             return backups[-1]
         path = Path(name) if "/" in name else self.path / name
         backup = Backup.at(path) if path.is_file() else None
@@ -170,6 +191,6 @@ class BackupDirectory:
 
     def restore(self, backup: Backup) -> Backup:
         """Put ``backup`` in place of the database; return the backup of what was there."""
-        before = self.make(label="before-restore")
+        before = self.make(label=SAFETY_COPY_LABEL)
         self.engine.load(backup.path)
         return before

@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from superlists.environment import env_flag
 from superlists.log_formats import PLAIN
+from superlists.production_guard import running_in_production_image, staging_marker_mounted
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,7 +27,8 @@ def required_env(name: str) -> str:
     value = os.environ.get(name, "")
     if not value:
         raise ImproperlyConfigured(
-            f"Production mode (DJANGO_DEBUG_FALSE is set) needs the environment variable {name}: "
+            "Production mode (DJANGO_DEBUG_FALSE is set, or this is the production image) needs"
+            f" the environment variable {name}: "
             "set it in the server's env file (superlists.env)."
         )
     return value
@@ -54,12 +56,10 @@ def env_networks(
         raise ImproperlyConfigured(f"{name}: {error}") from None
 
 
-PRODUCTION = "DJANGO_DEBUG_FALSE" in os.environ
-# Only a staging server's deploy mounts this file (read-only) into the app's container, for the
-# container's whole life. The container's root filesystem is read-only, so nothing run inside it
-# (`docker exec -e …` included) can make the file appear; and no environment variable can point
-# elsewhere. Its presence alone enables the FTs' fixture commands in production mode.
-STAGING_MARKER = Path("/etc/superlists/staging")
+# The production image runs production settings whatever its environment (`env -u
+# DJANGO_DEBUG_FALSE`, `env -i`): development settings exist only in a source checkout, where
+# DJANGO_DEBUG_FALSE is the switch. superlists.production_guard says why.
+PRODUCTION = "DJANGO_DEBUG_FALSE" in os.environ or running_in_production_image()
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
 
@@ -76,7 +76,8 @@ if PRODUCTION:
     EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", default=True)
     EMAIL_TIMEOUT = 10
     DEFAULT_FROM_EMAIL = EMAIL_HOST_USER
-    ENABLE_TEST_FIXTURES = STAGING_MARKER.is_file()
+    # Only a staging server's deploy mounts the staging marker, read-only, into the container.
+    ENABLE_TEST_FIXTURES = staging_marker_mounted()
     SITE_URL = required_env("SITE_URL")
     HTTPS = env_flag("DJANGO_HTTPS", default=False)
 else:
@@ -156,9 +157,17 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-# Only consent to preloading: nothing happens until someone submits the domain to the list.
-SECURE_HSTS_PRELOAD = HTTPS
+# Both opt-in, off by default, as each is hard to take back. includeSubDomains holds every
+# subdomain to HTTPS too, so one still served over plain HTTP stops working for a year. preload
+# consents to browsers shipping the domain as HTTPS-only once someone submits it to the list,
+# and leaving that list takes months of browser releases.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = HTTPS and env_flag("DJANGO_HSTS_PRELOAD", False)
+# check --deploy would otherwise warn about each until it is on: off is a decision, not a slip.
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
 
 REVERSE_PROXIES = env_int("DJANGO_REVERSE_PROXIES", 0)
 # Who may read /metrics through the proxy (superlists.metrics): none by default; requests
@@ -276,7 +285,7 @@ TEST_RUNNER = "superlists.test_runner.CountingTestRunner"
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
 RELEASE = os.environ.get("SUPERLISTS_RELEASE") or None
 ENVIRONMENT = os.environ.get("SUPERLISTS_ENVIRONMENT") or (
-    ("staging" if STAGING_MARKER.is_file() else "production") if PRODUCTION else "development"
+    ("staging" if ENABLE_TEST_FIXTURES else "production") if PRODUCTION else "development"
 )
 if SENTRY_DSN:
     from superlists.error_reports import start_error_reports

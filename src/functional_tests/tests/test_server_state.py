@@ -11,7 +11,9 @@ from django.test import TestCase, TransactionTestCase, override_settings
 
 from accounts.models import User
 from accounts.tokens import LinkStatus, check_login_token, issue_login_token
+from functional_tests.server_state import FixturesDisabled, reset_database
 from lists.models import List
+from superlists import production_guard
 from superlists.management.commands.server_info import server_info
 
 
@@ -62,6 +64,16 @@ class ResetDatabaseCommandTest(TransactionTestCase):
         List.objects.create().item_set.create(text="precious")
         with self.assertRaisesRegex(CommandError, "not a staging server"):
             run_command("reset_database")
+        self.assertEqual(List.objects.get().name, "precious")
+
+    def test_refuses_where_the_data_may_be_productions_whatever_the_settings_say(self) -> None:
+        # The production image with development settings forced on (`env -u DJANGO_DEBUG_FALSE`).
+        List.objects.create().item_set.create(text="precious")
+        with (
+            mock.patch.object(production_guard, "running_in_production_image", return_value=True),
+            self.assertRaisesRegex(FixturesDisabled, "not a staging server"),
+        ):
+            reset_database()
         self.assertEqual(List.objects.get().name, "precious")
 
 

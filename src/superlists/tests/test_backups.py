@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 
+import time_machine
 from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase, TransactionTestCase, override_settings
 
@@ -72,6 +73,21 @@ class BackupDirectoryTest(SimpleTestCase):
         newest = self.directory.make(now=NOON)
         self.assertEqual(self.directory.find("latest"), newest)
 
+    def test_latest_is_never_a_restores_safety_copy(self) -> None:
+        scheduled = self.directory.make(now=NOON - timedelta(days=1))
+        self.directory.restore(scheduled)  # makes a safety copy, now
+        self.assertEqual(self.directory.find("latest"), scheduled)
+        [safety_copy] = self.directory.safety_copies()
+        self.assertIn("before-restore", safety_copy.path.name)
+        self.assertEqual(self.directory.backups(), [scheduled])
+
+    def test_safety_copies_are_pruned_too(self) -> None:
+        old_backup = self.directory.make(now=NOON - timedelta(days=30))
+        newest = self.directory.make(now=NOON - timedelta(days=20))
+        old_copy = self.directory.make(now=NOON - timedelta(days=20), label="before-restore")
+        self.assertEqual(self.directory.prune(keep_days=14, now=NOON), [old_backup, old_copy])
+        self.assertEqual(self.directory.backups(), [newest])
+
     def test_finding_a_backup_that_is_not_there_says_so(self) -> None:
         with self.assertRaisesRegex(BackupFailed, "There are no backups in"):
             self.directory.find("latest")
@@ -123,9 +139,32 @@ class BackupAndRestoreTest(TransactionTestCase):
         call_command("restore_database", "latest", stdout=StringIO())
         self.assertEqual(self.every_item(), before)
 
-        [undo] = [b for b in BackupDirectory(self.backup_dir).backups() if "restore" in b.path.name]
+        [undo] = BackupDirectory(self.backup_dir).safety_copies()
         call_command("restore_database", undo.path.name, stdout=StringIO())
         self.assertEqual(self.every_item(), after)
+
+    def test_restoring_latest_twice_restores_the_same_backup(self) -> None:
+        # The runbook's step repeated: the second restore must not bring the broken state back.
+        before = self.make_lists()
+        with time_machine.travel(NOON - timedelta(hours=1)):
+            call_command("backup_database", stdout=StringIO())
+        List.objects.all().delete()
+        with time_machine.travel(NOON):  # its safety copy is newer than the backup
+            call_command("restore_database", "latest", stdout=StringIO())
+        with time_machine.travel(NOON + timedelta(minutes=1)):
+            call_command("restore_database", "latest", stdout=StringIO())
+        self.assertEqual(self.every_item(), before)
+
+    def test_the_list_shows_safety_copies_apart(self) -> None:
+        self.make_lists()
+        call_command("backup_database", stdout=StringIO())
+        call_command("restore_database", "latest", stdout=StringIO())
+        listing = StringIO()
+        call_command("restore_database", "--list", stdout=listing)
+        backups, safety_copies = listing.getvalue().split("Safety copies")
+        self.assertNotIn("before-restore", backups)
+        self.assertIn("superlists-", backups)
+        self.assertIn("before-restore", safety_copies)
 
     def test_restoring_nothing_in_particular_asks_which(self) -> None:
         with self.assertRaisesRegex(CommandError, "Say which backup to restore"):

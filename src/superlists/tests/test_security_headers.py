@@ -1,7 +1,7 @@
 import re
 
 from django.conf import settings
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from accounts.tokens import issue_login_token
 
@@ -66,3 +66,22 @@ class OtherSecurityHeadersTest(TestCase):
         response = self.client.get("/")  # its form sets the CSRF cookie
         self.assertTrue(self.client.cookies[settings.SESSION_COOKIE_NAME]["httponly"])
         self.assertTrue(response.cookies[settings.CSRF_COOKIE_NAME]["httponly"])
+
+
+class StrictTransportSecurityTest(TestCase):
+    """The header browsers get over HTTPS: subdomains and preloading only when asked for
+    (DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD; test_settings reads them)."""
+
+    @override_settings(SECURE_HSTS_SECONDS=3600)
+    def test_by_default_only_this_host_for_the_time_given(self) -> None:
+        response = self.client.get("/", secure=True)
+        self.assertEqual(response["Strict-Transport-Security"], "max-age=3600")
+
+    @override_settings(
+        SECURE_HSTS_SECONDS=3600, SECURE_HSTS_INCLUDE_SUBDOMAINS=True, SECURE_HSTS_PRELOAD=True
+    )
+    def test_subdomains_and_preloading_when_opted_in(self) -> None:
+        response = self.client.get("/", secure=True)
+        self.assertEqual(
+            response["Strict-Transport-Security"], "max-age=3600; includeSubDomains; preload"
+        )

@@ -140,7 +140,14 @@ class DeployCheckTest(SimpleTestCase):
         return run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
 
     def test_clean_behind_tls(self) -> None:
+        # Its two warnings about HSTS options left off by choice are silenced (see settings).
         result = self.deploy_check({**self.env, "DJANGO_HTTPS": "1"})
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("System check identified no issues (2 silenced)", result.stdout)
+
+    def test_clean_behind_tls_with_every_hsts_option_on(self) -> None:
+        opted_in = {"DJANGO_HSTS_INCLUDE_SUBDOMAINS": "1", "DJANGO_HSTS_PRELOAD": "1"}
+        result = self.deploy_check({**self.env, "DJANGO_HTTPS": "1", **opted_in})
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("System check identified no issues (0 silenced)", result.stdout)
 
@@ -176,6 +183,16 @@ class HttpsSettingsTest(SimpleTestCase):
         self.assertTrue(values["SECURE_SSL_REDIRECT"])
         self.assertTrue(values["SESSION_COOKIE_SECURE"])
         self.assertTrue(values["CSRF_COOKIE_SECURE"])
+
+    def test_hsts_covers_neither_subdomains_nor_preloading_unless_asked(self) -> None:
+        names = ("SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD")
+        https = {**PRODUCTION_ENV, "DJANGO_HTTPS": "1"}
+        self.assertEqual(set(settings_in(https, *names).values()), {False})
+        opted_in = {**https, "DJANGO_HSTS_INCLUDE_SUBDOMAINS": "1", "DJANGO_HSTS_PRELOAD": "1"}
+        self.assertEqual(set(settings_in(opted_in, *names).values()), {True})
+        # Without HTTPS there is no HSTS header to add them to.
+        plain_http = {**opted_in, "DJANGO_HTTPS": "0"}
+        self.assertEqual(set(settings_in(plain_http, *names).values()), {False})
 
     def test_hsts_duration_is_a_setting(self) -> None:
         env = {**PRODUCTION_ENV, "DJANGO_HTTPS": "1", "DJANGO_HSTS_SECONDS": "3600"}
