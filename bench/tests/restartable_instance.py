@@ -106,7 +106,9 @@ class RestartableInstance:
                 return  # it answers, whatever with: that is the page's business
             except requests.exceptions.SSLError:
                 raise  # it answers, with a certificate we do not trust: waiting will not help
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
+                # Not listening yet, or listening with its workers still loading the app (on a
+                # busy machine that takes longer than a request's timeout): ask again.
                 time.sleep(POLL_S)
         raise ServerDidNotStart(f"gunicorn did not answer at {self.base_url} within the timeout")
 
