@@ -39,7 +39,9 @@ class RestartableInstance:
     (gunicorn's log and the app's) is a file of its own in ``directory``."""
 
     def __init__(self, env: dict[str, str], directory: Path, tls: Tls | None = None) -> None:
-        self.env = env
+        # The workers' metrics in ``directory`` too: a killed gunicorn cannot remove the
+        # directory it made for them (gunicorn.conf.py), and a restart starts it empty anyway.
+        self.env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(directory / "metrics")}
         self.directory = directory
         self.tls = tls
         self.bind = f"{config.BIND_HOST}:{free_port()}"
