@@ -39,7 +39,9 @@ class RestartableInstance:
     (gunicorn's log and the app's) is a file of its own in ``directory``."""
 
     def __init__(self, env: dict[str, str], directory: Path, tls: Tls | None = None) -> None:
-        self.env = env
+        # The workers' metrics in ``directory`` too: a killed gunicorn cannot remove the
+        # directory it made for them (gunicorn.conf.py), and a restart starts it empty anyway.
+        self.env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(directory / "metrics")}
         self.directory = directory
         self.tls = tls
         self.bind = f"{config.BIND_HOST}:{free_port()}"
@@ -106,7 +108,9 @@ class RestartableInstance:
                 return  # it answers, whatever with: that is the page's business
             except requests.exceptions.SSLError:
                 raise  # it answers, with a certificate we do not trust: waiting will not help
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
+                # Not listening yet, or listening with its workers still loading the app (on a
+                # busy machine that takes longer than a request's timeout): ask again.
                 time.sleep(POLL_S)
         raise ServerDidNotStart(f"gunicorn did not answer at {self.base_url} within the timeout")
 
