@@ -3,7 +3,7 @@
 - With no labels it runs the project's tests wherever it is started from, so that
   ``python src/manage.py test`` works from the repository root as well as from ``src/``.
 - It ends with a line that counts the outcomes: ``N passed, N failed, N skipped``.
-- The console log shows warnings and errors only: a line for every request the tests make
+- The console log shows errors only: a line for every request the tests make (404s at warning)
   (``superlists.request_logging``) would bury the tests' own output. The loggers keep their
   levels, so a test can still read the INFO lines (``superlists.log_capture``).
 """
@@ -22,7 +22,7 @@ class CountingTestRunner(DiscoverRunner):
         super().setup_test_environment(**kwargs)
         for handler in logging.getLogger().handlers:
             if handler.get_name() == "console":
-                handler.setLevel(logging.WARNING)
+                handler.setLevel(logging.ERROR)
 
     def build_suite(
         self, test_labels: Sequence[str] | None = None, **kwargs: Any
