@@ -1,6 +1,7 @@
 """Two isolated hosts are two machines: each its own hostname, /srv, processes, engine and
 address; a container runs in each; cron runs; killing one leaves nothing of it behind."""
 
+import os
 import subprocess
 import tarfile
 import tempfile
@@ -9,7 +10,7 @@ import unittest
 import urllib.request
 from pathlib import Path
 
-from infra.standin import isolated_host
+from infra.standin import config, isolated_host
 from infra.standin.isolated_host import IsolatedHost
 
 BUSYBOX = Path("/bin/busybox")  # Debian's busybox-static: an image with no registry
@@ -106,7 +107,12 @@ class TwoHostsTest(unittest.TestCase):
         assert b_socket is not None
         self.assertTrue(b_socket.is_socket())
         self.assertFalse(on(self.a, f"ls {b_socket} 2>/dev/null || true").strip())
-        self.assertNotIn("docker.sock", on(self.a, f"ls {self.b.directory} 2>&1 || true"))
+
+    def test_a_host_sees_none_of_the_stand_ins_state_but_its_own(self) -> None:
+        self.assertEqual(on(self.a, f"ls {config.ISOLATED_HOSTS_DIR}"), "testa\n")
+        self.assertEqual(on(self.a, f"ls {config.STATE_DIR}"), "hosts\n")  # no operator key
+        self.assertIn("only-on-b", on(self.b, "echo > /srv/only-on-b; ls /srv"))
+        self.assertIn("only-on-b", os.listdir(self.b.srv_dir))  # what the host writes stays
 
     def test_each_address_is_reachable_only_over_its_own_link(self) -> None:
         route = subprocess.run(

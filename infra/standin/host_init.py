@@ -26,19 +26,11 @@ def _say(message: str) -> None:
     print(f"[host-init] {message}", flush=True)
 
 
-def _mount(*args: str) -> None:
-    subprocess.run(["mount", *args], check=True)
-
-
 def make_filesystem(plan: dict[str, Any]) -> None:
-    """The host's own /run (empty, as after a boot) and its own directories bound over the
-    machine's (/srv, /etc/cron.d, ...): nothing mounted here propagates back out."""
-    for target in plan["tmpfs"]:
-        _mount("-t", "tmpfs", "-o", "mode=755", "tmpfs", target)
-    for source, target in plan["binds"]:
-        _mount("--bind", source, target)
-    for directory in plan["make_directories"]:
-        os.makedirs(directory, exist_ok=True)
+    """The host's own view of the filesystem: its plan's mount and mkdir commands, in order.
+    Its mounts are private: nothing mounted here propagates back out."""
+    for command in plan["filesystem"]:
+        subprocess.run(command, check=True)
 
 
 def start_daemons(plan: dict[str, Any]) -> list[subprocess.Popen[bytes]]:

@@ -151,9 +151,7 @@ class IsolatedHost:
         """What host_init makes of the host: its hostname, mounts and daemons."""
         return {
             "hostname": self.name,
-            "tmpfs": ["/run"],
-            "binds": [[str(self.srv_dir), "/srv"], [str(self.cron_dir), "/etc/cron.d"]],
-            "make_directories": [str(sshd.PRIVILEGE_SEPARATION_DIR)],
+            "filesystem": self._filesystem_commands(),
             "daemons": [
                 {
                     "command": [sshd.PROGRAM, "-D", "-e", "-f", str(self.etc_dir / "sshd_config")],
@@ -173,6 +171,23 @@ class IsolatedHost:
                 },
             ],
         }
+
+    def _filesystem_commands(self) -> list[list[str]]:
+        """An empty /run, as after a boot; the host's own /srv and /etc/cron.d; and nothing of
+        the stand-in's state but its own directory (no other host's keys or storage, no operator
+        key): the rest of the machine's filesystem is still shared, read-write."""
+        own = str(self.directory)
+        kept = "/run/host-directory"  # where its directory waits while the state is hidden
+        return [
+            ["mount", "-t", "tmpfs", "-o", "mode=755", "tmpfs", "/run"],
+            ["mkdir", "-p", kept, str(sshd.PRIVILEGE_SEPARATION_DIR)],
+            ["mount", "--bind", own, kept],
+            ["mount", "--bind", str(self.srv_dir), "/srv"],
+            ["mount", "--bind", str(self.cron_dir), "/etc/cron.d"],
+            ["mount", "-t", "tmpfs", "-o", "mode=700", "tmpfs", str(config.STATE_DIR)],
+            ["mkdir", "-p", own],
+            ["mount", "--move", kept, own],
+        ]
 
     def init_pid(self) -> int | None:
         """The host's PID 1, as this machine numbers it (unshare's child)."""
