@@ -160,7 +160,11 @@ class KillingAHostTest(unittest.TestCase):
             start_timed(host)
             on(host, f"podman import --quiet - {IMAGE}", input=busybox_image())
             on(host, f"docker run -d {IMAGE} busybox sleep 600")
-        self.assertTrue(isolated_host.container_ids(doomed.graph_root))
+        # What the host has on this machine while it runs, so the check below is not vacuous.
+        running = "\n".join(isolated_host.leftovers_of(doomed.name))
+        for thing in ("process", "network namespace slh-testc", "interface slh-testc-o"):
+            self.assertIn(thing, running)
+        self.assertTrue(isolated_host.container_cgroups(doomed.name))
 
         doomed.kill()
 

@@ -346,7 +346,7 @@ def container_ids(graph_root: Path) -> list[str]:
     return [container["id"] for container in recorded]
 
 
-def _container_cgroups(name: str) -> list[Path]:
+def container_cgroups(name: str) -> list[Path]:
     graph_root = config.ISOLATED_HOSTS_DIR / name / "storage"
     return [
         hierarchy / host_changes.CGROUP_PARENT / f"libpod-{container_id}"
@@ -369,7 +369,7 @@ def remove_leftovers_of(name: str) -> None:
         time.sleep(0.05)
     if outside.exists():
         subprocess.run(["ip", "link", "delete", outside.name], capture_output=True)
-    for cgroup in _container_cgroups(name):
+    for cgroup in container_cgroups(name):
         with contextlib.suppress(OSError):
             cgroup.rmdir()
 
@@ -396,7 +396,7 @@ def leftovers_of(name: str) -> list[str]:
         for interface in (SYS_CLASS_NET.iterdir() if SYS_CLASS_NET.exists() else [])
         if interface.name.startswith(f"{netns}-")
     ]
-    left += [f"cgroup {cgroup}" for cgroup in _container_cgroups(name)]
+    left += [f"cgroup {cgroup}" for cgroup in container_cgroups(name)]
     return left
 
 
