@@ -123,6 +123,19 @@ CONTAINER_ULIMITS = ("nofile=4096:4096", "nproc=4096:4096")
 CONTAINER_RUNTIME = "runc"
 
 
+# --- Isolated hosts (isolated_host): each a machine of its own, in its own namespaces --------
+# Their links to the operator's side: one /30 of this subnet per host (the operator's end, then
+# the host's address). Nothing routes it anywhere else: every address in it is an end of a veth
+# pair the stand-in made itself.
+ISOLATED_HOSTS_SUBNET = "10.88.20.0/24"
+# The default network of each isolated host's engine; each host has its own network stack, so
+# they all use the same one.
+ISOLATED_HOST_CONTAINER_SUBNET = "10.88.21.0/24"
+ISOLATED_HOSTS_DIR = STATE_DIR / "hosts"
+# Their network namespaces and interfaces are named with it, so that `down` finds them all.
+ISOLATED_HOST_PREFIX = "slh-"
+
+
 # --- Servers: an address, an sshd and an engine each -------------------------------------------
 SSH_PORT = 22
 SSH_USER = "root"

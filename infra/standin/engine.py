@@ -129,7 +129,12 @@ class _UnixHTTPConnection(http.client.HTTPConnection):
 
 def api_answers(engine: Engine, timeout: float = 3.0) -> bool:
     """True if the engine's Docker-compatible API answers its /_ping with OK."""
-    connection = _UnixHTTPConnection(str(engine.socket), timeout)
+    return socket_answers(engine.socket, timeout)
+
+
+def socket_answers(path: Path, timeout: float = 3.0) -> bool:
+    """True if the Docker-compatible API at the socket `path` answers its /_ping with OK."""
+    connection = _UnixHTTPConnection(str(path), timeout)
     try:
         connection.request("GET", "/_ping")
         return connection.getresponse().read() == b"OK"

@@ -14,7 +14,9 @@ to check that nothing is left at all, and say what is if anything:
 - iptables rules that name an engine's subnet, bridge or network;
 - whatever `up` recorded as created (footprint) and `down` did not manage to remove: /run/netns
   and the network namespaces mounted there, /run/containers, /run/runc, /var/lib/containers,
-  the NETAVARK chains and the nftables tables holding them, the cgroups, ip_forward, /run/sshd.
+  the NETAVARK chains and the nftables tables holding them, the cgroups, ip_forward, /run/sshd;
+- isolated hosts (isolated_host): their network namespaces, veths and containers' cgroups, and
+  any namespace or interface named like one.
 """
 
 import ipaddress
@@ -23,7 +25,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import config, footprint, host_changes, processes
+from . import config, footprint, host_changes, isolated_host, processes
 from .config import Engine
 from .processes import Process
 
@@ -130,6 +132,7 @@ def find() -> list[str]:
         for kind, name in footprint.records()
         if kind in HOST_CHANGE_KINDS
     ]
+    left += isolated_host.leftovers()
     if config.RUNTIME_DIR.exists():
         left.append(f"directory {config.RUNTIME_DIR}")
     return left

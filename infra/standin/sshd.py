@@ -24,7 +24,7 @@ PROGRAM = "/usr/sbin/sshd"
 PRIVILEGE_SEPARATION_DIR = Path("/run/sshd")
 
 
-def _ensure_key(path: Path, comment: str) -> None:
+def ensure_key(path: Path, comment: str) -> None:
     if not path.exists():
         config.SECRETS_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
         say(f"generating {path}")
@@ -64,10 +64,10 @@ def known_hosts_lines() -> str:
 
 
 def _write_files() -> None:
-    _ensure_key(config.OPERATOR_KEY, "superlists stand-in operator")
+    ensure_key(config.OPERATOR_KEY, "superlists stand-in operator")
     operator_public_key = Path(f"{config.OPERATOR_KEY}.pub").read_text()
     for server in config.SERVERS:
-        _ensure_key(server.host_key, f"superlists stand-in {server.name} host key")
+        ensure_key(server.host_key, f"superlists stand-in {server.name} host key")
         server.authorized_keys.write_text(operator_public_key)
         server.authorized_keys.chmod(0o600)
         server.runtime_dir.mkdir(parents=True, exist_ok=True)

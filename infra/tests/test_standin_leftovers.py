@@ -5,7 +5,7 @@ import unittest
 from pathlib import Path
 from unittest import mock
 
-from infra.standin import config, footprint, host_changes, leftovers
+from infra.standin import config, footprint, host_changes, isolated_host, leftovers
 from infra.standin.processes import Process
 
 # `iptables -S` lines while one container ran on staging's engine and one on production's,
@@ -109,3 +109,20 @@ class FootprintRecordsTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class IsolatedHostLeftoversTest(unittest.TestCase):
+    """`down` names an isolated host's namespace or veth even once its directory is gone."""
+
+    def test_namespaces_and_interfaces_named_like_a_host_are_reported(self) -> None:
+        with tempfile.TemporaryDirectory() as root:
+            netns, net, hosts = Path(root, "netns"), Path(root, "net"), Path(root, "hosts")
+            for path in (netns / "slh-gone", net / "slh-gone-o", net / "eth0", netns / "other"):
+                path.mkdir(parents=True)
+            with (
+                mock.patch.object(isolated_host, "NETNS_DIR", netns),
+                mock.patch.object(isolated_host, "SYS_CLASS_NET", net),
+                mock.patch.object(config, "ISOLATED_HOSTS_DIR", hosts),
+            ):
+                left = isolated_host.leftovers()
+        self.assertEqual(left, ["network namespace slh-gone", "interface slh-gone-o"])
