@@ -1,0 +1,39 @@
+"""The speed layer: every place Superlists departs from Django's and django-csp's own code.
+
+The same pages, headers and cookies, for fewer instructions per request. All of it is wired into
+the settings in one place (``superlists.settings``, ``speedups.wiring.speed_up``), and
+``SUPERLISTS_SPEEDUPS=0`` turns all of it off, leaving Django's and django-csp's code. Written
+against Django 5.2 and django-csp 4.0; ``speedups.tests.test_versions`` fails on any other
+minor version until the parity tests below have been re-read against the new upstream code.
+
+Each piece: what it replaces (upstream file, version), its parity test, its saving (instructions
+per request counted by ``python -m bench.instructions``, the layer on against off; see
+bench/README.md):
+
+``speedups.csrf``
+    Replaces ``django/middleware/csrf.py``'s ``get_token`` and ``_get_new_csrf_string`` and
+    ``django/template/context_processors.py``'s ``csrf`` (Django 5.2): a new visitor's secret and
+    each page's mask from one read of the CSPRNG (Django: 64 ``secrets.choice`` calls), a light
+    lazy token. Writes Django's own ``CSRF_COOKIE`` and ``CSRF_COOKIE_NEEDS_UPDATE`` request keys,
+    which ``CsrfViewMiddleware`` reads. Parity: ``speedups.tests.test_csrf`` (tokens unmasked by
+    Django's own code; the same alphabet and length; the cookie set as Django sets it).
+    Saving: SAVING_CSRF.
+``speedups.remembering``
+    Replaces ``{% url %}`` (``django/template/defaulttags.py``), ``{% static %}``
+    (``django/templatetags/static.py``) and ``{% extends %}`` (``django/template/loader_tags.py``,
+    whose ``ExtendsNode.render`` it copies), Django 5.2: answers that do not change between pages
+    kept on the nodes. Parity and threads: ``speedups.tests.test_remembering``.
+    Saving: SAVING_REMEMBERING.
+``speedups.csp``
+    Replaces ``csp/middleware.py``'s ``CSPMiddleware.process_response`` (django-csp 4.0): the
+    settings' policy built once, by django-csp's ``build_policy``, not twice a response.
+    Parity: ``speedups.tests.test_csp``. Saving: SAVING_CSP.
+``speedups.rows``
+    Replaces lists/templates/item_row.html (our own template, rendered once a row): the same
+    bytes as an f-string. Parity: ``lists.tests.test_views`` (ItemRowsParityTest).
+    Saving: SAVING_ROWS.
+
+Taken out, their saving under 3 % of every page: a cached static files storage (the
+``{% static %}`` tag above already keeps its URLs) and a message storage making its cookie
+signer lazily (2 % of the home page); Django's and whitenoise's own are used.
+"""
