@@ -16,9 +16,9 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from operations.production_guard import running_in_production_image, staging_marker_mounted
 from superlists.environment import env_flag
 from superlists.log_formats import PLAIN
-from superlists.production_guard import running_in_production_image, staging_marker_mounted
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -58,7 +58,7 @@ def env_networks(
 
 # The production image runs production settings whatever its environment (`env -u
 # DJANGO_DEBUG_FALSE`, `env -i`): development settings exist only in a source checkout, where
-# DJANGO_DEBUG_FALSE is the switch. superlists.production_guard says why.
+# DJANGO_DEBUG_FALSE is the switch. operations.production_guard says why.
 PRODUCTION = "DJANGO_DEBUG_FALSE" in os.environ or running_in_production_image()
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "superlists",
+    "operations",
     "lists",
     "accounts",
 ]
@@ -223,7 +224,7 @@ else:
         }
     }
 
-# manage.py backup_database / restore_database (superlists.backups).
+# manage.py backup_database / restore_database (operations.backups).
 BACKUP_DIR = Path(
     os.environ.get("DJANGO_BACKUP_DIR")
     or ("/backups" if PRODUCTION else BASE_DIR.parent / "backups")
