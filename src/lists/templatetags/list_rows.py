@@ -12,7 +12,13 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from lists.forms import EditItemForm
-from lists.models import List, view_list_url_parts
+from lists.models import (
+    ItemUrls,
+    List,
+    item_url_suffixes,
+    item_urls_of,
+    view_list_url_parts,
+)
 from speedups import rows as rows_in_python
 
 register = template.Library()
@@ -21,7 +27,7 @@ ItemRow = tuple[int, str, bool]  # id, text, done
 
 
 def template_row(
-    item_id: int, text: str, done: bool, number: int, list_url: str, csrf_token: object
+    item_id: int, text: str, done: bool, number: int, urls: ItemUrls, csrf_token: object
 ) -> str:
     """One row of the book's table, from item_row.html. Its text is "1: Buy peacock feathers" and
     nothing else (the book's FTs compare it whole), so the buttons show CSS icons and are named by
@@ -31,7 +37,9 @@ def template_row(
         "text": text,
         "done": done,
         "number": number,
-        "list_url": list_url,
+        "done_url": urls[0],
+        "edit_url": urls[1],
+        "delete_url": urls[2],
         "csrf_token": csrf_token,
     }
     return get_template("item_row.html").render(context).strip()
@@ -52,21 +60,29 @@ def item_rows(
     """
     csrf_token = context["csrf_token"]
     csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{csrf_token}">'
+    suffixes = item_url_suffixes()
     rows: list[str] = []
     for number, (item_id, text, done) in enumerate(items, start=1):
+        urls = item_urls_of(list_url, item_id, suffixes)
         if item_id == editing:
             rows.append(
                 render_to_string(
                     "item_edit_row.html",
-                    {"item_id": item_id, "number": number, "form": edit_form, "list_url": list_url},
+                    {
+                        "item_id": item_id,
+                        "number": number,
+                        "form": edit_form,
+                        "list_url": list_url,
+                        "edit_url": urls[1],
+                    },
                     request=context.get("request"),
                 )
             )
         elif settings.SPEEDUPS:
             escaped = html.escape(text)
-            rows.append(rows_in_python.row(item_id, escaped, done, number, list_url, csrf))
+            rows.append(rows_in_python.row(item_id, escaped, done, number, urls, csrf))
         else:
-            rows.append(template_row(item_id, text, done, number, list_url, csrf_token))
+            rows.append(template_row(item_id, text, done, number, urls, csrf_token))
     return mark_safe("\n".join(rows))
 
 

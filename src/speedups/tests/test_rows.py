@@ -8,6 +8,7 @@ from speedups.rows import row
 TOKEN = "t" * 64
 CSRF_INPUT = f'<input type="hidden" name="csrfmiddlewaretoken" value="{TOKEN}">'
 LIST_URL = "/lists/abcdefghijklmnopqrstuv/"
+URLS = (f"{LIST_URL}items/7/done", f"{LIST_URL}items/7/edit", f"{LIST_URL}items/7/delete")
 
 
 class RowsParityTest(SimpleTestCase):
@@ -19,6 +20,6 @@ class RowsParityTest(SimpleTestCase):
             for text in ("Buy peacock feathers", "<b>\"Tom's\" & Jerry's</b>"):
                 with self.subTest(done=done, text=text):
                     self.assertEqual(
-                        row(7, html.escape(text), done, 3, LIST_URL, CSRF_INPUT),
-                        template_row(7, text, done, 3, LIST_URL, TOKEN),
+                        row(7, html.escape(text), done, 3, URLS, CSRF_INPUT),
+                        template_row(7, text, done, 3, URLS, TOKEN),
                     )
