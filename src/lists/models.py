@@ -41,8 +41,13 @@ ITEM_ROUTES = ("mark_item", "edit_item", "delete_item")
 
 def item_urls_of(list_url: str, item_id: int, suffixes: ItemUrlSuffixes) -> ItemUrls:
     """An item's done, edit and delete URLs, given its list's URL and ``item_url_suffixes()``."""
-    done, edit, delete = (f"{list_url}{before}{item_id}{after}" for before, after in suffixes)
-    return done, edit, delete
+    # Written out rather than a loop: it runs for every row of a list's table.
+    (done_before, done_after), (edit_before, edit_after), (delete_before, delete_after) = suffixes
+    return (
+        f"{list_url}{done_before}{item_id}{done_after}",
+        f"{list_url}{edit_before}{item_id}{edit_after}",
+        f"{list_url}{delete_before}{item_id}{delete_after}",
+    )
 
 
 def item_url_suffixes() -> ItemUrlSuffixes:
