@@ -1,10 +1,11 @@
 """The speed layer: every place Superlists departs from Django's and django-csp's own code.
 
 The same pages, headers and cookies, for fewer instructions per request. All of it is wired into
-the settings in one place (``superlists.settings``, ``speedups.wiring.speed_up``), and
-``SUPERLISTS_SPEEDUPS=0`` turns all of it off, leaving Django's and django-csp's code. Written
-against Django 5.2 and django-csp 4.0; ``speedups.tests.test_versions`` fails on any other
-minor version until the parity tests below have been re-read against the new upstream code.
+the settings in one place (``superlists.settings`` calls ``speedups.wiring.speed_up``), and
+``SUPERLISTS_SPEEDUPS=0`` turns all of it off, leaving Django's and django-csp's code (the list
+rows' tag reads the same setting, ``settings.SPEEDUPS``, to choose its row maker). Written
+against Django 5.2 and django-csp 4.0: ``speedups.tests.test_wiring.UpstreamVersionsTest``
+fails on any other minor version, saying what to re-check against the new upstream code.
 
 Each piece: what it replaces (upstream file, version), its parity test, its saving (instructions
 per request in a gunicorn worker, counted by ``python -m bench.instructions``; bench/README.md
