@@ -25,7 +25,7 @@ RUN python -m compileall -q /src
 ENV DJANGO_DEBUG_FALSE=1 \
     DJANGO_DB_PATH=/data/db.sqlite3
 # This image runs production settings whatever its environment says, and never a bulk delete
-# without a staging server's read-only marker: superlists/production_guard.py reads this file.
+# without a staging server's read-only marker: operations/production_guard.py reads this file.
 RUN mkdir -p /etc/superlists && echo "Superlists production image" > /etc/superlists/production-image
 
 # collectstatic needs production settings to load; these placeholder values exist only for this

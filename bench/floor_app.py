@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
 from bench.config import FIXED_BODY
-from superlists.csrf import get_token
+from speedups.csrf import get_token
 
 MIDDLEWARE_ONLY_PATH = "/"
 WITH_CSRF_TOKEN_PATH = "/csrf-token/"

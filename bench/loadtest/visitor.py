@@ -6,8 +6,8 @@ import re
 
 from bench.web_client import Page, WebClient
 
-# One row of a list's table, as src/lists/templatetags/list_rows.py's ROW makes it: the item's
-# id, whether it is done, and its (escaped) text after its number.
+# One row of a list's table, as src/lists/templates/item_row.html (and src/speedups/rows.py) make
+# it: the item's id, whether it is done, and its (escaped) text after its number.
 ITEM_ROW = re.compile(
     r'<tr id="id_item_(\d+)" class="item( item-done)?">.*?<td class="item-text">\d+: (.*?)</td>'
 )
@@ -60,7 +60,7 @@ def rows_on(page: Page) -> list[ItemRow]:
         # Rows not understood would read as lost items: say what to fix instead.
         raise PageNotUnderstood(
             "the list page's rows are no longer what bench/loadtest/visitor.py's ITEM_ROW expects: "
-            "update it to match src/lists/templatetags/list_rows.py's ROW"
+            "update it to match lists/templates/item_row.html (and speedups/rows.py)"
         )
     return rows
 

@@ -7,7 +7,8 @@ from bench.loadtest.item_audit import Audit, ItemWrites, audit, check_adds
 from bench.loadtest.visitor import rows_on
 from bench.web_client import Page
 
-# Two rows as src/lists/templatetags/list_rows.py's ROW makes them (CSRF token shortened).
+# Two rows as src/lists/templates/item_row.html and src/speedups/rows.py make them (CSRF token
+# shortened).
 ROWS = """\
 <tr id="id_item_12" class="item item-done"><td class="item-check"><form method="POST" \
 action="/lists/k/items/12/done"><input type="hidden" name="csrfmiddlewaretoken" value="t">\

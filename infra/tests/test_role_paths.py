@@ -9,8 +9,8 @@ import unittest
 from pathlib import Path
 
 from infra.tests.role_templates import TEMPLATES, role_defaults
-from superlists import production_guard
-from superlists.views import DRAINING
+from operations import production_guard
+from operations.views import DRAINING
 
 ROLE = TEMPLATES.parent
 DOCKERFILE = ROLE.parents[2] / "Dockerfile"

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Token, User
-from superlists.production_guard import holds_production_data
+from operations.production_guard import holds_production_data
 
 
 class FixturesDisabled(Exception):
@@ -27,7 +27,7 @@ class FixturesDisabled(Exception):
 
 def ensure_fixtures_enabled() -> None:
     """Checked here, by the code that does the damage, and not only by which settings loaded:
-    wherever the data may be production's (superlists.production_guard), the answer is no."""
+    wherever the data may be production's (operations.production_guard), the answer is no."""
     if holds_production_data() or not settings.ENABLE_TEST_FIXTURES:
         raise FixturesDisabled(
             "Test fixtures are disabled on this server: it is not a staging server. "

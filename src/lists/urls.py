@@ -1,6 +1,6 @@
 from urllib.parse import unquote
 
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from lists import views
 from lists.models import KEY_LENGTH
@@ -54,17 +54,22 @@ register_converter(ListKeyConverter, "list_key")
 register_converter(EmailConverter, "email")
 register_converter(IdConverter, "id")
 
+# One list's pages and actions, each under its key: /lists/<key>/…
+one_list_patterns = [
+    path("", views.view_list, name="view_list"),
+    path("share", views.share_list, name="share_list"),
+    path("sharees/remove", views.remove_sharee, name="remove_sharee"),
+    path("leave", views.leave_list, name="leave_list"),
+    path("rename", views.rename_list, name="rename_list"),
+    path("delete", views.delete_list, name="delete_list"),
+    path("items/<id:item_id>/done", views.mark_item, name="mark_item"),
+    path("items/<id:item_id>/edit", views.edit_item, name="edit_item"),
+    path("items/<id:item_id>/delete", views.delete_item, name="delete_item"),
+]
+
 urlpatterns = [
     path("new", views.new_list, name="new_list"),
-    path("<list_key:list_key>/", views.view_list, name="view_list"),
-    path("<list_key:list_key>/share", views.share_list, name="share_list"),
-    path("<list_key:list_key>/sharees/remove", views.remove_sharee, name="remove_sharee"),
-    path("<list_key:list_key>/leave", views.leave_list, name="leave_list"),
-    path("<list_key:list_key>/rename", views.rename_list, name="rename_list"),
-    path("<list_key:list_key>/delete", views.delete_list, name="delete_list"),
-    path("<list_key:list_key>/items/<id:item_id>/done", views.mark_item, name="mark_item"),
-    path("<list_key:list_key>/items/<id:item_id>/edit", views.edit_item, name="edit_item"),
-    path("<list_key:list_key>/items/<id:item_id>/delete", views.delete_item, name="delete_item"),
+    path("<list_key:list_key>/", include(one_list_patterns)),
     path("<id:list_id>/", views.view_list_by_number, name="view_list_by_number"),
     path("users/<email:email>/", views.my_lists, name="my_lists"),
 ]

@@ -1,12 +1,7 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_migrate
 
 
 class SuperlistsConfig(AppConfig):
+    """The project's configuration, an app only for its migration (the cache table)."""
+
     name = "superlists"
-
-    def ready(self) -> None:
-        from superlists import checks  # noqa: F401  (registers the system checks)
-        from superlists.production_guard import refuse_unapplying_migrations
-
-        pre_migrate.connect(refuse_unapplying_migrations, dispatch_uid="refuse_unapplying")

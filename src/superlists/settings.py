@@ -16,9 +16,9 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from operations.production_guard import running_in_production_image, staging_marker_mounted
 from superlists.environment import env_flag
 from superlists.log_formats import PLAIN
-from superlists.production_guard import running_in_production_image, staging_marker_mounted
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -58,7 +58,7 @@ def env_networks(
 
 # The production image runs production settings whatever its environment (`env -u
 # DJANGO_DEBUG_FALSE`, `env -i`): development settings exist only in a source checkout, where
-# DJANGO_DEBUG_FALSE is the switch. superlists.production_guard says why.
+# DJANGO_DEBUG_FALSE is the switch. operations.production_guard says why.
 PRODUCTION = "DJANGO_DEBUG_FALSE" in os.environ or running_in_production_image()
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
@@ -107,19 +107,19 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "superlists",
+    "operations",
     "lists",
     "accounts",
 ]
 if ENABLE_TEST_FIXTURES:
     INSTALLED_APPS.append("functional_tests")
 
-# django-csp's middleware with its policy built once: superlists.middleware says why and how.
 # First: every response, 500s included, gets its request ID and its log line.
 MIDDLEWARE = [
     "superlists.request_logging.RequestLogMiddleware",
     "superlists.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "superlists.middleware.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -189,12 +189,10 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                # The pages' CSRF token, Django's, from one read of the CSPRNG rather than 64.
-                "superlists.csrf.csrf",
             ],
-            # {% url %}, {% static %} and {% extends %} in every template (no {% load static %}),
-            # remembering between pages what does not change: superlists.templatetags.remembering.
-            "builtins": ["superlists.templatetags.remembering"],
+            # {% static %} in every template without {% load static %} (the speed layer's
+            # remembering tags take the same place).
+            "builtins": ["django.templatetags.static"],
         },
     },
 ]
@@ -226,7 +224,7 @@ else:
         }
     }
 
-# manage.py backup_database / restore_database (superlists.backups).
+# manage.py backup_database / restore_database (operations.backups).
 BACKUP_DIR = Path(
     os.environ.get("DJANGO_BACKUP_DIR")
     or ("/backups" if PRODUCTION else BASE_DIR.parent / "backups")
@@ -264,20 +262,26 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static"
 if PRODUCTION:
-    # Hashed names, gzip/brotli copies and far-future cache headers, served by whitenoise; each
-    # {% static %} URL is worked out once (superlists.storage).
+    # Hashed names, gzip/brotli copies and far-future cache headers, served by whitenoise.
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "superlists.storage.RememberingStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MESSAGE_TAGS = {40: "danger"}  # messages.ERROR is Bootstrap's "danger"
-# Django's default storage, its cookie signer made only when there is a message to sign.
-MESSAGE_STORAGE = "superlists.message_storage.FallbackStorage"
 
 TEST_RUNNER = "superlists.test_runner.CountingTestRunner"
+
+# The speed layer (src/speedups/, whose docstring lists each piece, what it replaces, its parity
+# test and its saving): the same pages for less work. SUPERLISTS_SPEEDUPS=0 leaves Django's and
+# django-csp's own code everywhere; this is the only place the layer is wired in.
+SPEEDUPS = env_flag("SUPERLISTS_SPEEDUPS", True)
+if SPEEDUPS:
+    from speedups.wiring import speed_up
+
+    speed_up(MIDDLEWARE, TEMPLATES)
 
 # Error reports (superlists.error_reports), with SENTRY_DSN. The release is the image's ID, which
 # the deploy passes as SUPERLISTS_RELEASE; the environment is staging on a staging server (the

@@ -8,6 +8,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "superlists.settings")
 
 application = get_wsgi_application()
 
-from superlists.checks import log_configuration_warnings  # noqa: E402  (needs Django set up)
+from operations.checks import log_configuration_warnings  # noqa: E402  (needs Django set up)
 
 log_configuration_warnings()

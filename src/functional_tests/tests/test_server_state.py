@@ -13,8 +13,8 @@ from accounts.models import User
 from accounts.tokens import LinkStatus, check_login_token, issue_login_token
 from functional_tests.server_state import FixturesDisabled, reset_database
 from lists.models import List
-from superlists import production_guard
-from superlists.management.commands.server_info import server_info
+from operations import production_guard
+from operations.server_info import server_info
 
 
 def run_command(*arguments: str) -> str:

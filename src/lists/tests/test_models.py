@@ -5,7 +5,7 @@ from django.test import TestCase
 from django.urls import reverse, set_script_prefix
 
 from accounts.models import User
-from lists.models import Item, List
+from lists.models import ITEM_ROUTES, Item, List, item_url_suffixes, item_urls_of
 
 
 class ItemModelTest(TestCase):
@@ -181,3 +181,17 @@ class VisibilityTest(TestCase):
 
     def test_the_sharee_finds_shared_lists_under_shared_lists(self) -> None:
         self.assertEqual(list(self.sharee.shared_lists.all()), [self.owned])
+
+
+class ItemUrlsTest(TestCase):
+    def test_an_items_urls_are_its_routes_reversed(self) -> None:
+        list_ = List.objects.create()
+        urls = item_urls_of(list_.get_absolute_url(), 42, item_url_suffixes())
+        self.assertEqual(urls, tuple(reverse(route, args=[list_.key, 42]) for route in ITEM_ROUTES))
+
+    def test_under_a_script_prefix_too(self) -> None:
+        self.addCleanup(set_script_prefix, "/")
+        set_script_prefix("/todo/")
+        list_ = List.objects.create()
+        (done, _, _) = item_urls_of(list_.get_absolute_url(), 3, item_url_suffixes())
+        self.assertEqual(done, f"/todo/lists/{list_.key}/items/3/done")

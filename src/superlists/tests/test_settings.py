@@ -10,7 +10,7 @@ from typing import Any
 from django.core.checks import Warning
 from django.test import SimpleTestCase, override_settings
 
-from superlists.checks import EMAIL_PASSWORD_MISSING, check_email_password
+from operations.checks import EMAIL_PASSWORD_MISSING, check_email_password
 
 SRC = Path(__file__).resolve().parents[2]
 

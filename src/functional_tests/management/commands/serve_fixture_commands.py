@@ -14,7 +14,7 @@ from functional_tests.server_state import (
     expire_login_links,
     reset_database,
 )
-from superlists.management.commands.server_info import server_info
+from operations.server_info import server_info
 
 
 def _reset_database() -> str:

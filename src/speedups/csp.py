@@ -1,32 +1,34 @@
-"""Our middleware: django-csp's, with the same protection for less work.
+"""django-csp's middleware, with the same protection for less work.
 
 Every page sends the Content-Security-Policy header; building it twice a response was 9 % of the
 home page's work (see bench/README.md). The header is still the text django-csp builds from the
-settings.
+settings. What makes a response's policy differ is read through django-csp's public extension
+point, ``CSPMiddleware.get_policy_parts``; only the ``csp_exempt`` decorator's marks have no
+public reader, so they are read as django-csp's own ``process_response`` reads them.
 """
 
 import functools
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
-from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.exceptions import CSPNonceError
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
 from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
 
-# What django-csp's decorators set on a response (get_policy_parts reads the first six): with
-# any of them, or a nonce on the request, django-csp builds the response's policy itself.
-RESPONSE_POLICY_PARTS = (
-    "_csp_config",
-    "_csp_update",
-    "_csp_replace",
-    "_csp_config_ro",
-    "_csp_update_ro",
-    "_csp_replace_ro",
-    "_csp_exempt",
-    "_csp_exempt_ro",
-)
+# What the csp_exempt decorator sets on a response (django-csp has no public reader for it).
+EXEMPTIONS = ("_csp_exempt", "_csp_exempt_ro")
+NO_POLICY_PARTS = PolicyParts()
+
+
+def nonce_after_the_header() -> None:
+    """What asking for a nonce after the header is written does, as in django-csp 4.0."""
+    raise CSPNonceError(
+        "The 'csp_nonce' attribute is not available after the CSP header has been written. "
+        "Consider adjusting your MIDDLEWARE order."
+    )
 
 
 @functools.cache
@@ -61,13 +63,11 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
     def has_its_own_policy(self, request: HttpRequest, response: HttpResponseBase) -> bool:
         """Whether a decorator or a nonce makes this response's policy differ from the settings':
-        what django-csp's ``get_policy_parts`` reads, set, or an exemption."""
+        any of django-csp's policy parts, for either policy, or an exemption."""
         return (
-            any(
-                getattr(response, attribute, None) is not None
-                for attribute in RESPONSE_POLICY_PARTS
-            )
-            or getattr(request, "_csp_nonce", None) is not None
+            self.get_policy_parts(request, response) != NO_POLICY_PARTS
+            or self.get_policy_parts(request, response, report_only=True) != NO_POLICY_PARTS
+            or any(getattr(response, exemption, None) is not None for exemption in EXEMPTIONS)
         )
 
     def process_response(
@@ -84,6 +84,6 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             response.headers.setdefault(HEADER_REPORT_ONLY, report_only_policy)
         # As django-csp does: a nonce asked for after the header is written is an error. (The
         # attribute is django-csp's, unknown to Django's HttpRequest type.)
-        nonce_guard = CheckableLazyObject(self._csp_nonce_post_response)
+        nonce_guard = CheckableLazyObject(nonce_after_the_header)
         request.csp_nonce = nonce_guard  # type: ignore[attr-defined]
         return response

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.test import RequestFactory, TestCase, override_settings
 
 from accounts.tokens import issue_login_token
-from superlists.middleware import ContentSecurityPolicyMiddleware, settings_policies
+from speedups.csp import ContentSecurityPolicyMiddleware, settings_policies
 
 View = Callable[[HttpRequest], HttpResponseBase]
 
@@ -44,7 +44,7 @@ class ContentSecurityPolicyMiddlewareTest(TestCase):
 
     def test_the_policy_is_built_once_not_for_every_response(self) -> None:
         with (
-            patch("superlists.middleware.build_policy", wraps=build_policy) as ours,
+            patch("speedups.csp.build_policy", wraps=build_policy) as ours,
             patch("csp.middleware.build_policy", wraps=build_policy) as django_csps,
         ):
             for _ in range(3):

@@ -9,7 +9,7 @@ from django.middleware.csrf import CSRF_ALLOWED_CHARS, CsrfViewMiddleware
 from django.template import engines
 from django.test import Client, RequestFactory, SimpleTestCase, TestCase
 
-from superlists.csrf import LazyToken, csrf, get_token, random_csrf_string
+from speedups.csrf import LazyToken, csrf, get_token, random_csrf_string
 
 CSRF_SECRET = re.compile(f"[{re.escape(CSRF_ALLOWED_CHARS)}]{{32}}")
 CSRF_TOKEN = re.compile(f"[{re.escape(CSRF_ALLOWED_CHARS)}]{{64}}")
@@ -36,7 +36,7 @@ class NewVisitorTest(TestCase):
         self.assertEqual(len(set(seen)), 5)
 
     def test_the_secret_is_made_by_random_csrf_string(self) -> None:
-        with patch("superlists.csrf.random_csrf_string", return_value="s" * 32):
+        with patch("speedups.csrf.random_csrf_string", return_value="s" * 32):
             self.assertEqual(self.csrf_cookie(Client()), "s" * 32)
 
     def test_a_returning_visitor_keeps_their_secret(self) -> None:
@@ -66,7 +66,7 @@ class NewVisitorTest(TestCase):
 
 
 class GetTokenTest(SimpleTestCase):
-    """``superlists.csrf.get_token`` does what Django's does."""
+    """``speedups.csrf.get_token`` does what Django's does."""
 
     def test_a_new_visitors_secret_goes_where_djangos_middleware_looks_for_it(self) -> None:
         request = RequestFactory().get("/")
@@ -91,7 +91,7 @@ class GetTokenTest(SimpleTestCase):
         request = RequestFactory().get("/")
         request.META["CSRF_COOKIE"] = "a" * 30 + "89"
         mask = "b" * 31 + "9"
-        with patch("superlists.csrf.random_csrf_string", return_value=mask):
+        with patch("speedups.csrf.random_csrf_string", return_value=mask):
             # a (0) + b (1) = b; 8 (60) + b (1) = 9 (61); 9 (61) + 9 (61) = 122 % 62 = 60, 8
             self.assertEqual(get_token(request), mask + "b" * 30 + "98")
 
@@ -114,7 +114,7 @@ class TemplatesTokenTest(SimpleTestCase):
 
     def test_csrf_token_in_a_template_is_ours(self) -> None:
         request = RequestFactory().get("/")
-        with patch("superlists.csrf.get_token", return_value="t" * 64) as ours:
+        with patch("speedups.csrf.get_token", return_value="t" * 64) as ours:
             html = self.render("{% csrf_token %}", request)
         ours.assert_called_once_with(request)
         field = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
@@ -134,7 +134,7 @@ class TemplatesTokenTest(SimpleTestCase):
 
     def test_the_token_is_made_once_per_render_however_often_shown(self) -> None:
         request = RequestFactory().get("/")
-        with patch("superlists.csrf.get_token", side_effect=["1" * 64, "2" * 64]) as ours:
+        with patch("speedups.csrf.get_token", side_effect=["1" * 64, "2" * 64]) as ours:
             html = self.render("{% csrf_token %}{% csrf_token %}{{ csrf_token }}", request)
         self.assertEqual(ours.call_count, 1)
         self.assertEqual(html.count("1" * 64), 3)

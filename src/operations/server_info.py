@@ -1,8 +1,8 @@
-import json
+"""What a server says it is (``manage.py server_info``; the FTs ask it before touching a server)."""
+
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
 
 def server_info() -> dict[str, Any]:
@@ -12,10 +12,3 @@ def server_info() -> dict[str, Any]:
         "test_fixtures": settings.ENABLE_TEST_FIXTURES,
         "allowed_hosts": settings.ALLOWED_HOSTS,
     }
-
-
-class Command(BaseCommand):
-    help = "Print, as JSON, whether this server runs in production mode and allows test fixtures."
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(json.dumps(server_info()))

@@ -4,7 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from superlists.backups import BackupDirectory, BackupFailed
+from operations.backups import BackupDirectory, BackupFailed
 
 
 class Command(BaseCommand):

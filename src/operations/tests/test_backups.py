@@ -9,7 +9,7 @@ from django.test import SimpleTestCase, TransactionTestCase, override_settings
 
 from accounts.models import User
 from lists.models import List
-from superlists.backups import Backup, BackupDirectory, BackupFailed
+from operations.backups import Backup, BackupDirectory, BackupFailed
 
 NOON = datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)
 

@@ -23,7 +23,7 @@ class HealthzTest(TestCase):
                 "django.db.backends.utils.CursorWrapper.execute",
                 side_effect=OperationalError(DRIVER_MESSAGE),
             ),
-            self.assertLogs("superlists.views", "ERROR") as logs,
+            self.assertLogs("operations.views", "ERROR") as logs,
         ):
             response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 503)
@@ -31,7 +31,7 @@ class HealthzTest(TestCase):
         self.assertIn(DRIVER_MESSAGE, logs.output[0])
 
     def test_answers_503_while_a_newer_release_takes_over(self) -> None:
-        with mock.patch("superlists.views.DRAINING") as draining:
+        with mock.patch("operations.views.DRAINING") as draining:
             draining.exists.return_value = True
             response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 503)
@@ -72,6 +72,6 @@ class SQLiteFileGoneTest(TestCase):
     def test_503_once_the_file_is_deleted_under_an_open_connection(self) -> None:
         self.path.unlink()
         self.database.execute("SELECT COUNT(*) FROM django_migrations")  # still answers
-        with self.assertLogs("superlists.views", "ERROR") as logs:
+        with self.assertLogs("operations.views", "ERROR") as logs:
             self.assertEqual(self.health_of_server_on_that_file(), 503)
         self.assertIn(str(self.path), logs.output[0])

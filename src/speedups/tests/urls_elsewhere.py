@@ -1,4 +1,4 @@
-"""A URLconf for tests of a changed ROOT_URLCONF (superlists.tests.test_remembering_tags)."""
+"""A URLconf for tests of a changed ROOT_URLCONF (speedups.tests.test_remembering)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import path

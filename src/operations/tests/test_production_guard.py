@@ -6,8 +6,8 @@ from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase, TestCase, TransactionTestCase, override_settings
 
 from lists.models import List
-from superlists import production_guard
-from superlists.production_guard import holds_production_data, read_only_mount_points
+from operations import production_guard
+from operations.production_guard import holds_production_data, read_only_mount_points
 
 # Lines of a container's /proc/self/mountinfo, as Podman (runc) leaves them: a read-only root,
 # the staging marker bind-mounted read-only, the data volume read-write.

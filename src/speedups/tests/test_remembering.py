@@ -1,3 +1,6 @@
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from unittest.mock import patch
 
 from django.http import HttpRequest
@@ -7,8 +10,8 @@ from django.templatetags.static import static
 from django.test import RequestFactory, SimpleTestCase, override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from superlists.templatetags import remembering
-from superlists.templatetags.remembering import (
+from speedups import remembering
+from speedups.remembering import (
     RememberingExtendsNode,
     RememberingStaticNode,
     RememberingURLNode,
@@ -92,12 +95,12 @@ class RememberingURLTest(SimpleTestCase):
     def test_a_changed_setting_is_followed(self) -> None:
         template = engines["django"].from_string("{% url 'home' %}")
         self.assertEqual(template.render({}, self.request), "/")
-        with override_settings(ROOT_URLCONF="superlists.tests.urls_elsewhere"):
+        with override_settings(ROOT_URLCONF="speedups.tests.urls_elsewhere"):
             self.assertEqual(template.render({}, RequestFactory().get("/")), "/elsewhere/")
         self.assertEqual(template.render({}, self.request), "/")
 
     def test_escaped_as_djangos_tag_escapes(self) -> None:
-        with override_settings(ROOT_URLCONF="superlists.tests.urls_elsewhere"):
+        with override_settings(ROOT_URLCONF="speedups.tests.urls_elsewhere"):
             self.assertEqual(render("{% url 'odd' %}", self.request), "/a&amp;b/")
             source = "{% autoescape off %}{% url 'odd' %}{% endautoescape %}"
             self.assertEqual(render(source, self.request), "/a&b/")
@@ -151,7 +154,7 @@ class RememberingExtendsTest(SimpleTestCase):
         )  # fmt: skip
 
     def test_renders_as_djangos_extends(self) -> None:
-        ours = self.engine(["superlists.templatetags.remembering"])
+        ours = self.engine(["speedups.remembering"])
         djangos = self.engine([])
         for name in ["leaf.html", "middle.html", "other_leaf.html", "root.html"]:
             with self.subTest(name=name):
@@ -163,7 +166,7 @@ class RememberingExtendsTest(SimpleTestCase):
         )
 
     def test_the_roots_blocks_are_found_once(self) -> None:
-        leaf = self.engine(["superlists.templatetags.remembering"]).get_template("other_leaf.html")
+        leaf = self.engine(["speedups.remembering"]).get_template("other_leaf.html")
         self.assertEqual(leaf.render(Context()), "<other|root b>")
         extends = leaf.nodelist[0]
         assert isinstance(extends, RememberingExtendsNode)
@@ -179,3 +182,48 @@ class RememberingExtendsTest(SimpleTestCase):
         page = render_to_string("404.html", request=RequestFactory().get("/"))
         self.assertIn('<h1 class="display-1 mb-4">Not found</h1>', page)
         self.assertIn("Enter your email to log in", page)
+
+
+def without_tokens(page: str) -> str:
+    """``page`` without its CSRF tokens, masked afresh on every render."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="\w{64}"', "csrf", page)
+
+
+class ThreadsTest(SimpleTestCase):
+    """gthread and ASGI servers render one compiled template in several threads at once: what the
+    nodes keep must never give one thread another's answer, nor a half-made one."""
+
+    THREADS = 8
+    ROUNDS = 50
+
+    def test_threads_rendering_one_template_each_get_their_own_page(self) -> None:
+        self.addCleanup(set_script_prefix, "/")
+        # base.html (through {% extends %}), {% url %} and {% static %}, all made fresh here, so
+        # the threads race to fill what the nodes keep.
+        source = (
+            "{% extends 'base.html' %}{% block header_text %}{% url 'new_list' %}|"
+            "{% static 'favicon.svg' %}{% endblock %}"
+        )
+        template = engines["django"].from_string(source)
+        script_names = ["/todo", ""]
+        expected = {}
+        for script_name in script_names:
+            set_script_prefix(script_name or "/")
+            request = RequestFactory().get("/", SCRIPT_NAME=script_name)
+            expected[script_name] = without_tokens(template.render({}, request))
+        self.assertIn("/todo/lists/new|", expected["/todo"])
+        template = engines["django"].from_string(source)
+        barrier = threading.Barrier(self.THREADS)
+
+        def render_many(script_name: str) -> set[str]:
+            set_script_prefix(script_name or "/")
+            request = RequestFactory().get("/", SCRIPT_NAME=script_name)
+            barrier.wait()
+            pages = set()
+            for _ in range(self.ROUNDS):
+                pages.add(without_tokens(template.render({}, request)))
+            return {page.replace(expected[script_name], "ok") for page in pages}
+
+        with ThreadPoolExecutor(self.THREADS) as pool:
+            results = list(pool.map(render_many, script_names * (self.THREADS // 2)))
+        self.assertEqual(results, [{"ok"}] * self.THREADS)
