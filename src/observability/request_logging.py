@@ -4,7 +4,7 @@ The line (logger ``superlists.requests``) is the site's access log: gunicorn's i
 (gunicorn.conf.py), since it saw only the container bridge's address and knew neither the
 request ID nor the user. It says the method, the path without its query string (login links
 carry their token in it) and with any email address in it replaced (My Lists' URL has one), the
-status, the time taken, the user's pseudonym (``superlists.pseudonyms``, never the address) and
+status, the time taken, the user's pseudonym (``observability.pseudonyms``, never the address) and
 the client's address as our proxy saw it. Nothing from the form, the cookies or the headers.
 
 2xx and 3xx are INFO, 4xx WARNING, 5xx ERROR (their traceback comes from Django's own
@@ -20,10 +20,10 @@ from collections.abc import Callable
 from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponseBase
 
-from superlists.proxies import client_address
-from superlists.pseudonyms import pseudonym
-from superlists.redaction import redact
-from superlists.request_ids import HEADER, current_request_id, request_id_for
+from observability.proxies import client_address
+from observability.pseudonyms import pseudonym
+from observability.redaction import redact
+from observability.request_ids import HEADER, current_request_id, request_id_for
 
 logger = logging.getLogger("superlists.requests")
 

@@ -7,8 +7,8 @@ from django.test import TestCase, override_settings
 from sentry_sdk.types import Event
 
 from accounts.models import User
-from superlists.error_reports import scrub, start_error_reports
-from superlists.tests.fake_services import Kent, kent_server, smtp_requiring_login
+from observability.error_reports import scrub, start_error_reports
+from observability.tests.fake_services import Kent, kent_server, smtp_requiring_login
 
 TOKEN = "SeLeCtOr123.VeRiFiEr456"
 COOKIE = "sessionid-that-must-not-leave"
@@ -26,7 +26,7 @@ def reporting_to(kent: Kent) -> Iterator[None]:
         sentry_sdk.get_global_scope().set_client(None)
 
 
-@override_settings(ROOT_URLCONF="superlists.tests.urls_failing", REVERSE_PROXIES=1)
+@override_settings(ROOT_URLCONF="observability.tests.urls_failing", REVERSE_PROXIES=1)
 class ErrorReportsReachAFakeSentryTest(TestCase):
     """Against kent, a real (fake) Sentry server: what arrives, once, and what never does."""
 

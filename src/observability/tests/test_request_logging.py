@@ -12,9 +12,9 @@ from django.test import Client, TestCase, override_settings
 from accounts.models import User
 from accounts.tests.test_views import token_in
 from lists.models import List
-from superlists.log_capture import captured_log_lines
-from superlists.log_formats import FIELDS
-from superlists.pseudonyms import pseudonym
+from observability.log_capture import captured_log_lines
+from observability.log_formats import FIELDS
+from observability.pseudonyms import pseudonym
 from superlists.tests.test_settings import PRODUCTION_ENV, run_check
 
 PROXY = {"X-Forwarded-For": "198.51.100.7"}  # what our proxy adds: the client's address
@@ -31,7 +31,7 @@ def json_lines(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines()]
 
 
-@override_settings(ROOT_URLCONF="superlists.tests.urls_failing", REVERSE_PROXIES=1)
+@override_settings(ROOT_URLCONF="observability.tests.urls_failing", REVERSE_PROXIES=1)
 class RequestLineTest(TestCase):
     def request_lines(self, log: str) -> list[dict[str, Any]]:
         return [line for line in json_lines(log) if line["logger"] == "superlists.requests"]
@@ -93,7 +93,7 @@ class RequestLineTest(TestCase):
         )
 
 
-@override_settings(ROOT_URLCONF="superlists.tests.urls_failing", REVERSE_PROXIES=1)
+@override_settings(ROOT_URLCONF="observability.tests.urls_failing", REVERSE_PROXIES=1)
 class NoSecretInAnyLogLineTest(TestCase):
     """Tokens, passwords, cookies, query strings and email addresses stay out of every line."""
 

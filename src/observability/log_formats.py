@@ -16,7 +16,7 @@ from pythonjsonlogger.json import JsonFormatter
 PLAIN = "{levelname} {asctime} {request_id} {name} {message}"
 
 
-# time, level, logger and message for every line; the request's (superlists.request_logging)
+# time, level, logger and message for every line; the request's (observability.request_logging)
 # for its line; the traceback of an error.
 FIELDS = (
     "time", "level", "logger", "request_id", "message",

@@ -1,6 +1,6 @@
 """Email addresses kept out of log lines and error reports, whatever wrote them.
 
-Our own log calls name users by pseudonym (``superlists.pseudonyms``), and the request log
+Our own log calls name users by pseudonym (``observability.pseudonyms``), and the request log
 writes no query string, cookie or form; but an address can still arrive inside text we do not
 write: an exception's message (``SMTPRecipientsRefused`` names the recipient), Django's own
 "Internal Server Error: /lists/users/<email>/". So the console handler runs every record
