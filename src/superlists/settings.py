@@ -311,6 +311,7 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "observability.request_ids.RequestIdLogFilter"},
         "redact_email_addresses": {"()": "observability.redaction.RedactEmailAddresses"},
+        "quiet_health_checks": {"()": "observability.request_logging.QuietHealthChecks"},
     },
     "formatters": {
         "plain": {"format": PLAIN, "style": "{"},
@@ -324,5 +325,5 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {"django.request": {"level": "ERROR", "filters": ["quiet_health_checks"]}},
 }

@@ -73,9 +73,17 @@ class RequestLineTest(TestCase):
         self.assertEqual(traceback["request_id"], failed["X-Request-ID"])
         self.assertIn("RuntimeError: something broke", traceback["exc_info"])
 
-    def test_health_checks_are_not_logged(self) -> None:
+    def test_health_checks_and_metrics_scrapes_are_not_logged(self) -> None:
         with self.assertNoLogs(level="INFO"):
             self.assertEqual(self.client.get("/healthz").status_code, 200)
+            self.assertEqual(self.client.get("/metrics").status_code, 200)
+
+    def test_a_draining_health_check_is_no_error(self) -> None:
+        # A release drains the old container by its /healthz answering 503, every second
+        with mock.patch("operations.views.DRAINING") as draining:
+            draining.exists.return_value = True
+            with self.assertNoLogs(level="INFO"):
+                self.assertEqual(self.client.get("/healthz").status_code, 503)
 
     def test_a_client_cannot_write_a_line_of_its_own(self) -> None:
         with log_of(self, "plain") as log:
