@@ -133,8 +133,9 @@ class RedeployTest(unittest.TestCase):
         env_file = ssh(config.STAGING_HOST, "cat /srv/superlists/superlists.env").stdout
         secret_key = must_search(r"^DJANGO_SECRET_KEY=(.+)$", env_file).group(1)
         email_password = must_search(r"^EMAIL_PASSWORD=(.+)$", env_file).group(1)
-        self.assertNotIn(secret_key, result.stdout)
-        self.assertNotIn(email_password, result.stdout)
+        sentry_dsn = must_search(r"^SENTRY_DSN=(.+)$", env_file).group(1)
+        for secret in (secret_key, email_password, sentry_dsn):
+            self.assertNotIn(secret, result.stdout)
 
     def test_data_survives_a_new_container_and_the_secret_key_is_kept(self) -> None:
         list_path = start_list(STAGING_URL, "Survive the redeploy")
