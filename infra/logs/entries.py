@@ -6,6 +6,9 @@ line's own format, so lines from different hosts and containers merge on that st
 is a line that starts one (``functional_tests.server_log.ENTRY_START``: our plain format's
 level word, a JSON line, gunicorn's "[date]") with the lines after it (a traceback).
 
+Podman stamps to the second only, so within one second entries are put in the order of their
+own times (the app's ``asctime`` or JSON ``time``, Caddy's ``ts``), where they have one.
+
 Each kind of line names its level and request ID in its own way: the app's plain lines as
 their first and fourth words, its JSON lines as ``level`` and ``request_id``, Caddy's access
 log as the response's ``X-Request-Id`` and its ``status``. Caddy 2.6 writes every 4xx response
@@ -16,6 +19,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from functional_tests.server_log import ENTRY_START
@@ -23,8 +27,8 @@ from functional_tests.server_log import ENTRY_START
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Docker's stamp: 2026-12-07T03:50:01.123456789Z (Podman's may carry an offset, +00:00).
 STAMPED = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) ?(.*)$")
-# Our plain format: "LEVEL 2026-12-07 03:50:01,123 REQUEST_ID logger message".
-PLAIN = re.compile(r"^([A-Z]+) \S+ \S+ (\S+) ")
+# Our plain format: "LEVEL 2026-12-07 03:50:01,123 REQUEST_ID logger message" (UTC).
+PLAIN = re.compile(r"^([A-Z]+) (\S+ \S+) (\S+) ")
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Entry:
     text: str
     level: str  # one of LEVELS, or "" when the line does not say
     request_id: str  # "" when the line has none
+    own_time: float = 0.0  # the line's own time (Unix), 0 when it has none
 
 
 def read(source: str, stamped_log: str) -> list[Entry]:
@@ -57,37 +62,50 @@ def sortable(stamp: str) -> str:
 
 
 def entry(stamp: str, source: str, text: str) -> Entry:
-    level, request_id = "", ""
+    level, request_id, own_time = "", "", 0.0
     first_line = text.split("\n", 1)[0]
     if first_line.startswith("{"):
-        level, request_id = json_line_fields(first_line)
+        level, request_id, own_time = json_line_fields(first_line)
     elif (plain := PLAIN.match(first_line)) and plain[1] in LEVELS:
-        level, request_id = plain[1], plain[2]
-    return Entry(stamp, source, text, level, "" if request_id == "-" else request_id)
+        level, request_id = plain[1], plain[3]
+        own_time = unix_time(plain[2].replace(",", "."))
+    return Entry(stamp, source, text, level, "" if request_id == "-" else request_id, own_time)
 
 
-def json_line_fields(line: str) -> tuple[str, str]:
-    """The level and request ID of a JSON line: the app's, or Caddy's."""
+def json_line_fields(line: str) -> tuple[str, str, float]:
+    """The level, request ID and time of a JSON line: the app's, or Caddy's."""
     try:
         fields: Any = json.loads(line)
     except ValueError:
-        return "", ""
+        return "", "", 0.0
     if not isinstance(fields, dict):
-        return "", ""
+        return "", "", 0.0
+    caddy_time = fields.get("ts")
+    own_time = float(caddy_time) if isinstance(caddy_time, int | float) else 0.0
     status = fields.get("status")
     if isinstance(status, int):  # Caddy's access log
         level = "ERROR" if status >= 500 else "WARNING" if status >= 400 else "INFO"
         request_ids = (fields.get("resp_headers") or {}).get("X-Request-Id") or [""]
-        return level, str(request_ids[0])
+        return level, str(request_ids[0]), own_time
     level = str(fields.get("level", "")).upper()
-    return (level if level in LEVELS else "WARNING" if level == "WARN" else ""), str(
-        fields.get("request_id") or ""
-    )
+    level = level if level in LEVELS else "WARNING" if level == "WARN" else ""
+    return level, str(fields.get("request_id") or ""), own_time or unix_time(fields.get("time"))
+
+
+def unix_time(text: object) -> float:
+    """An ISO 8601 time (UTC unless it says) as a Unix time; 0 if it is none."""
+    try:
+        moment = datetime.fromisoformat(str(text))
+    except ValueError:
+        return 0.0
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
 def merged(*logs: Iterable[Entry]) -> list[Entry]:
     """Every entry of ``logs``, oldest first (an entry without a stamp keeps its place)."""
-    return sorted((each for log in logs for each in log), key=lambda each: each.time)
+    return sorted(
+        (each for log in logs for each in log), key=lambda each: (each.time, each.own_time)
+    )
 
 
 def selected(entries: Iterable[Entry], request: str = "", level: str = "") -> list[Entry]:

@@ -71,6 +71,17 @@ class MergingAndFilteringTest(unittest.TestCase):
             ],
         )
 
+    def test_within_a_second_by_the_lines_own_times(self) -> None:
+        # Podman stamps to the second: the proxy's line (its own ts) after the app's (asctime)
+        app = read(
+            "h superlists", f"2026-12-07T03:50:02Z {APP_LOG.splitlines()[1].split(' ', 1)[1]}"
+        )
+        proxy_line = json.dumps({**CADDY_200, "ts": 1796615402.25})  # 2026-12-07T03:50:02.25Z
+        proxy = read("h superlists-proxy", f"2026-12-07T03:50:02Z {proxy_line}")
+        self.assertEqual(
+            [each.source for each in merged(proxy, app)], ["h superlists", "h superlists-proxy"]
+        )
+
     def test_one_request_by_its_reference(self) -> None:
         found = selected(self.entries, request=REQUEST_ID[:8])
         self.assertEqual(len(found), 3)
