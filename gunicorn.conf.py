@@ -27,4 +27,4 @@ control_socket_disable = True
 
 # Metrics across the workers: prometheus-client's multiprocess mode needs a directory for the
 # workers' counts, made before they start (superlists/metrics_processes.py says how).
-from superlists.metrics_processes import child_exit, on_exit, on_starting  # noqa: E402, F401
+from observability.metrics_processes import child_exit, on_exit, on_starting  # noqa: E402, F401

@@ -80,7 +80,7 @@ class RestartableInstance:
             stop(self.process)
 
     def requests_served(self) -> int:
-        """Requests the app logged (superlists.request_logging) since the last start."""
+        """Requests the app logged (observability.request_logging) since the last start."""
         return self.log_path.read_text(errors="replace").count(" superlists.requests ")
 
     def wait_until_served(self, count: int, timeout: float = 30) -> None:

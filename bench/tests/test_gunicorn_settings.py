@@ -40,7 +40,7 @@ class ConfigurationFileTest(unittest.TestCase):
         self.assertLessEqual(names, set(Config().settings))
 
     def test_production_settings_two_sync_workers_on_port_8888_no_access_log(self) -> None:
-        # The app logs each request itself (superlists.request_logging), better than gunicorn.
+        # The app logs each request itself (observability.request_logging), better than gunicorn.
         settings = gunicorn_settings_for(PRODUCTION_COMMAND)
         self.assertEqual(settings.bind, [":8888"])
         self.assertEqual((settings.worker_class_str, settings.workers), ("sync", 2))

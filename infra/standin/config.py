@@ -271,6 +271,14 @@ DOVECOT_PASSWD_FILE = MAIL_RUNTIME_DIR / "dovecot.passwd"
 # pointing at the gateway of the container's network.
 EMAIL_HOST_FOR_CONTAINERS = "host.containers.internal"
 SMTP_LISTEN_ADDRESSES = (MAIL_HOST, *(server.engine.gateway for server in SERVERS))
+# The error receiver (kent, a fake Sentry) on the same addresses: error reports from the
+# containers, read back by the staging tests from this machine.
+ERROR_RECEIVER_PORT = 9010
+ERROR_RECEIVER_LISTEN_ADDRESSES = SMTP_LISTEN_ADDRESSES
+ERROR_RECEIVER_URL = f"http://{MAIL_HOST}:{ERROR_RECEIVER_PORT}"
+# As the app's containers reach it; kent takes any key and project, so the DSN's "public" and
+# "1" are placeholders.
+SENTRY_DSN_FOR_CONTAINERS = f"http://public@{EMAIL_HOST_FOR_CONTAINERS}:{ERROR_RECEIVER_PORT}/1"
 
 # --- Packages ----------------------------------------------------------------------------------
 APT_PACKAGES = (

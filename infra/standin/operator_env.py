@@ -26,6 +26,8 @@ def variables() -> dict[str, str]:
         "EMAIL_HOST_USER": config.SENDER_ACCOUNT,
         "EMAIL_USE_TLS": "0",
         "EMAIL_PASSWORD": credentials.sender_password(),
+        # Where the servers send their error reports: the stand-in's kent, as containers reach it.
+        "SENTRY_DSN": config.SENTRY_DSN_FOR_CONTAINERS,
         # As the functional tests, on this machine, read the test mailbox.
         "FT_POP3_HOST": config.MAIL_HOST,
         "FT_POP3_PORT": str(config.POP3_PORT),

@@ -19,6 +19,7 @@ BASE_VARS = {
     "enable_test_fixtures": False,
     "database_url": "",
     "redis_url": "",
+    "sentry_dsn": "",
     "backup_keep_days": 14,
 }
 
@@ -42,6 +43,16 @@ class EnvFileTemplateTest(unittest.TestCase):
     def test_no_email_password_line_at_all_without_one(self) -> None:
         self.assertNotIn("EMAIL_PASSWORD", render())
         self.assertEqual(render(email_password="s3cret")["EMAIL_PASSWORD"], "s3cret")
+
+    def test_error_reports_go_where_the_operators_sentry_dsn_says_only_if_set(self) -> None:
+        self.assertNotIn("SENTRY_DSN", render())
+        dsn = "https://key@sentry.example.com/4"
+        self.assertEqual(render(sentry_dsn=dsn)["SENTRY_DSN"], dsn)
+
+    def test_error_reports_name_the_environment_staging_or_production(self) -> None:
+        self.assertEqual(render()["SUPERLISTS_ENVIRONMENT"], "production")
+        staging = render(enable_test_fixtures=True)
+        self.assertEqual(staging["SUPERLISTS_ENVIRONMENT"], "staging")
 
     def test_login_links_point_to_the_site_url(self) -> None:
         self.assertEqual(render()["SITE_URL"], "https://staging.example.com")

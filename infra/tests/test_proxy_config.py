@@ -109,19 +109,27 @@ class CaddyfileTest(unittest.TestCase):
             if h.get("handler") == "headers" and "response" in h
         ]  # fmt: skip
         self.assertEqual(site_header["response"]["set"], {"X-Request-Id": [request_id]})
+        # Applied as the response is written, replacing the app's copy: not a second header.
+        self.assertIs(site_header["response"]["deferred"], True)
         [log] = [log for name, log in config["logging"]["logs"].items() if name != "default"]
         fields = log["encoder"]["fields"]
         self.assertEqual(fields["request>headers>X-Request-Id"]["filter"], "delete")
 
-    def test_metrics_are_not_served_through_the_proxy(self) -> None:
+    def test_metrics_and_health_checks_are_not_served_through_the_proxy(self) -> None:
         [site] = the_server(caddy_config())["routes"]
         routes = site["handle"][0]["routes"]
         handlers = [route["handle"][0]["handler"] for route in routes]
         refusal = routes[handlers.index("static_response")]
-        self.assertEqual(refusal["match"], [{"path": ["/metrics*"]}])
+        self.assertEqual(refusal["match"], [{"path": ["/metrics*", "/healthz"]}])
         self.assertEqual(refusal["handle"][0]["status_code"], 404)
         # Before the proxy: Caddy answers it itself, the app never sees it.
         self.assertLess(handlers.index("static_response"), handlers.index("reverse_proxy"))
+
+    def test_the_idle_slots_failed_health_checks_are_not_logged(self) -> None:
+        logs = caddy_config()["logging"]["logs"]
+        self.assertIn(
+            "http.handlers.reverse_proxy.health_checker.active", logs["default"]["exclude"]
+        )
 
     def test_the_admin_api_is_where_releases_reload_it(self) -> None:
         config = caddy_config(proxy_admin_address="127.0.10.1:2019")

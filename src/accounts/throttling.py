@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from superlists.proxies import client_address
+from observability.proxies import client_address
 
 WINDOW_SECONDS = 60
 
@@ -65,7 +65,7 @@ def _within_limits(*counts_and_limits: tuple[int, int]) -> bool:
 def client_network(request: HttpRequest) -> str:
     """The client's IPv4 address, or its IPv6 /64 (one subscriber usually holds a whole /64).
 
-    The address is ``superlists.proxies.client_address``'s: ``X-Forwarded-For`` is believed
+    The address is ``observability.proxies.client_address``'s: ``X-Forwarded-For`` is believed
     only as far as ``settings.REVERSE_PROXIES`` says.
     """
     address = client_address(request)

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.forms import EmailForm
 from accounts.throttling import WINDOW_SECONDS, allow_login_email
 from accounts.tokens import LinkStatus, check_login_token, issue_login_token
-from superlists.pseudonyms import pseudonym
-from superlists.request_ids import with_reference
+from observability.pseudonyms import pseudonym
+from observability.request_ids import with_reference
 from superlists.site_url import absolute_url
 
 logger = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ import logging
 import re
 from datetime import datetime
 
-from superlists.log_capture import like_the_console
+from observability.log_capture import like_the_console
 
 # Where a log entry starts: our plain format's level word, a JSON line, gunicorn's "[date]".
 ENTRY_START = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL) |^\{|^\[")

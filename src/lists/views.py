@@ -22,9 +22,9 @@ from lists.forms import (
     ShareListForm,
 )
 from lists.models import Item, List
+from observability.pseudonyms import pseudonym
+from observability.request_ids import with_reference
 from superlists.plain_text import has_hidden_characters, plain
-from superlists.pseudonyms import pseudonym
-from superlists.request_ids import with_reference
 from superlists.site_url import absolute_url
 
 logger = logging.getLogger(__name__)

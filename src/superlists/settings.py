@@ -16,9 +16,9 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from observability.log_formats import PLAIN
 from operations.production_guard import running_in_production_image, staging_marker_mounted
 from superlists.environment import env_flag
-from superlists.log_formats import PLAIN
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "superlists",
+    "observability",
     "operations",
     "lists",
     "accounts",
@@ -116,8 +117,8 @@ if ENABLE_TEST_FIXTURES:
 
 # First: every response, 500s included, gets its request ID and its log line.
 MIDDLEWARE = [
-    "superlists.request_logging.RequestLogMiddleware",
-    "superlists.metrics.MetricsMiddleware",
+    "observability.request_logging.RequestLogMiddleware",
+    "observability.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -170,7 +171,7 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 REVERSE_PROXIES = env_int("DJANGO_REVERSE_PROXIES", 0)
-# Who may read /metrics through the proxy (superlists.metrics): none by default; requests
+# Who may read /metrics through the proxy (observability.metrics): none by default; requests
 # that come straight to gunicorn (the host, the load balancer's health network) may.
 METRICS_ALLOWED_NETWORKS = env_networks("DJANGO_METRICS_ALLOWED_NETWORKS")
 if REVERSE_PROXIES:
@@ -283,7 +284,7 @@ if SPEEDUPS:
 
     speed_up(MIDDLEWARE, TEMPLATES)
 
-# Error reports (superlists.error_reports), with SENTRY_DSN. The release is the image's ID, which
+# Error reports (observability.error_reports), with SENTRY_DSN. The release is the image's ID, which
 # the deploy passes as SUPERLISTS_RELEASE; the environment is staging on a staging server (the
 # fixtures' marker), production in production mode, unless SUPERLISTS_ENVIRONMENT says.
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
@@ -292,14 +293,14 @@ ENVIRONMENT = os.environ.get("SUPERLISTS_ENVIRONMENT") or (
     ("staging" if ENABLE_TEST_FIXTURES else "production") if PRODUCTION else "development"
 )
 if SENTRY_DSN:
-    from superlists.error_reports import start_error_reports
+    from observability.error_reports import start_error_reports
 
     start_error_reports(SENTRY_DSN, release=RELEASE, environment=ENVIRONMENT)
 
 # Everything at INFO and above goes to the console, so that a server's traceback shows up in
 # `docker logs`, not only as a bare "Server Error (500)" page: a line per request
-# (superlists.request_logging), each line with its request ID and no email address in it, in
-# the format DJANGO_LOG_FORMAT names (superlists.log_formats). Django's own `django.request`
+# (observability.request_logging), each line with its request ID and no email address in it, in
+# the format DJANGO_LOG_FORMAT names (observability.log_formats). Django's own `django.request`
 # lines are kept for errors (their tracebacks): a 4xx is already the request's own line.
 LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "") or "plain"
 if LOG_FORMAT not in {"plain", "json"}:
@@ -308,12 +309,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "request_id": {"()": "superlists.request_ids.RequestIdLogFilter"},
-        "redact_email_addresses": {"()": "superlists.redaction.RedactEmailAddresses"},
+        "request_id": {"()": "observability.request_ids.RequestIdLogFilter"},
+        "redact_email_addresses": {"()": "observability.redaction.RedactEmailAddresses"},
+        "quiet_health_checks": {"()": "observability.request_logging.QuietHealthChecks"},
     },
     "formatters": {
         "plain": {"format": PLAIN, "style": "{"},
-        "json": {"()": "superlists.log_formats.JsonLineFormatter"},
+        "json": {"()": "observability.log_formats.JsonLineFormatter"},
     },
     "handlers": {
         "console": {
@@ -323,5 +325,5 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {"django.request": {"level": "ERROR", "filters": ["quiet_health_checks"]}},
 }

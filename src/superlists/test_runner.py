@@ -4,8 +4,8 @@
   ``python src/manage.py test`` works from the repository root as well as from ``src/``.
 - It ends with a line that counts the outcomes: ``N passed, N failed, N skipped``.
 - The console log shows errors only: a line for every request the tests make (404s at warning)
-  (``superlists.request_logging``) would bury the tests' own output. The loggers keep their
-  levels, so a test can still read the INFO lines (``superlists.log_capture``).
+  (``observability.request_logging``) would bury the tests' own output. The loggers keep their
+  levels, so a test can still read the INFO lines (``observability.log_capture``).
 """
 
 import logging

@@ -1,8 +1,8 @@
 from django.urls import include, path
 
 from lists import views as list_views
+from observability.metrics import metrics
 from operations.views import healthz
-from superlists.metrics import metrics
 
 # Our own 400 page, which reads no request body (superlists.bad_requests says why).
 handler400 = "superlists.bad_requests.bad_request"

@@ -5,6 +5,8 @@ import os
 import pwd
 import smtplib
 import sys
+import urllib.error
+import urllib.request
 
 from .. import config, daemons, footprint
 from ..commands import run
@@ -12,6 +14,7 @@ from ..daemons import Daemon
 from . import dovecot, mailboxes
 
 SMTP_PROGRAM = "infra.standin.mail.smtp_server"
+ERROR_RECEIVER_PROGRAM = "infra.standin.mail.error_receiver"
 MAILDIR_PARTS = ("cur", "new", "tmp")
 
 
@@ -38,7 +41,36 @@ SMTP_DAEMON = Daemon(
     cwd=config.REPO_ROOT,
     ready_timeout=15,
 )
-DAEMONS = (SMTP_DAEMON, dovecot.DAEMON)
+
+
+def error_receiver_answers() -> bool:
+    try:
+        with urllib.request.urlopen(config.ERROR_RECEIVER_URL + "/api/eventlist/", timeout=3):
+            return True
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+ERROR_RECEIVER_DAEMON = Daemon(
+    name="error-receiver",
+    description=(
+        "the error receiver (kent) on "
+        + ", ".join(
+            f"{address}:{config.ERROR_RECEIVER_PORT}"
+            for address in config.ERROR_RECEIVER_LISTEN_ADDRESSES
+        )
+    ),
+    command=(
+        sys.executable, "-m", ERROR_RECEIVER_PROGRAM,
+        *(argument for address in config.ERROR_RECEIVER_LISTEN_ADDRESSES
+          for argument in ("--listen", address)),
+    ),
+    ready=error_receiver_answers,
+    program=ERROR_RECEIVER_PROGRAM,
+    cwd=config.REPO_ROOT,
+    ready_timeout=15,
+)  # fmt: skip
+DAEMONS = (SMTP_DAEMON, dovecot.DAEMON, ERROR_RECEIVER_DAEMON)
 
 
 def ensure_mail_user() -> str:

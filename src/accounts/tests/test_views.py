@@ -22,8 +22,8 @@ from accounts.views import (
     TOO_MANY_LOGIN_EMAILS,
     USED_LOGIN_LINK,
 )
-from superlists.pseudonyms import pseudonym
-from superlists.request_ids import QUOTE_THE_REFERENCE, reference
+from observability.pseudonyms import pseudonym
+from observability.request_ids import QUOTE_THE_REFERENCE, reference
 
 if TYPE_CHECKING:  # the test client's response type exists in django-stubs only
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse

@@ -11,7 +11,7 @@ from selenium.webdriver.common.keys import Keys
 
 from functional_tests.base import FunctionalTest
 from functional_tests.server_log import OTHER_ENTRIES_SHOWN, entries, errors_first
-from superlists.tests.fake_services import smtp_requiring_login
+from observability.tests.fake_services import smtp_requiring_login
 
 PLAIN_LOG = """\
 [2030-01-01 12:00:00 +0000] [7] [INFO] Booting worker with pid: 7

@@ -9,9 +9,9 @@ from typing import TypeVar
 
 from django.conf import settings
 
-from superlists.log_formats import formatter_for
-from superlists.redaction import RedactEmailAddresses
-from superlists.request_ids import RequestIdLogFilter
+from observability.log_formats import formatter_for
+from observability.redaction import RedactEmailAddresses
+from observability.request_ids import RequestIdLogFilter
 
 H = TypeVar("H", bound=logging.Handler)
 

@@ -6,9 +6,9 @@ twenty series a request (and its database metrics need its own database backends
 ``DATABASES``), where these four are what an operator watches, for a few µs a request. Under
 gunicorn the workers are separate processes, each counting its own requests: in
 prometheus-client's multiprocess mode they write their counts to files in a shared directory
-(``PROMETHEUS_MULTIPROC_DIR``, which gunicorn.conf.py makes, see ``superlists.metrics_processes``)
-and a scrape, whichever worker answers it, adds them all up. Without that variable (tests,
-``runserver``) the one process's own counts are served.
+(``PROMETHEUS_MULTIPROC_DIR``, which gunicorn.conf.py makes, see
+``observability.metrics_processes``) and a scrape, whichever worker answers it, adds them all
+up. Without that variable (tests, ``runserver``) the one process's own counts are served.
 
 Who may read them: ``/metrics`` says how busy the site is and which views fail, which is
 nobody else's business. A request that came through our proxy (it carries the proxy's
@@ -38,7 +38,7 @@ from prometheus_client import (
 )
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from superlists.proxies import behind_our_proxy, client_address
+from observability.proxies import behind_our_proxy, client_address
 
 REQUESTS = Counter(
     "superlists_requests", "Requests answered, by view, method and status.",

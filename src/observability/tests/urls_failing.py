@@ -1,4 +1,4 @@
-"""A URLconf whose views fail in each way a page can (superlists.tests.test_request_ids): the
+"""A URLconf whose views fail in each way a page can (observability.tests.test_request_ids): the
 site's own URLs, and one view for each error page."""
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation

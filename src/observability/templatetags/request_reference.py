@@ -1,5 +1,5 @@
 """``{% quote_the_reference %}``: the sentence an error page ends with, giving the reference of
-the request being answered (``superlists.request_ids``).
+the request being answered (``observability.request_ids``).
 
 It reads the request ID from its context variable, not from the template's context: Django
 renders the 500 and 400 pages without a request in their context.
@@ -9,7 +9,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from superlists.request_ids import QUOTE_THE_REFERENCE, reference
+from observability.request_ids import QUOTE_THE_REFERENCE, reference
 
 register = template.Library()
 

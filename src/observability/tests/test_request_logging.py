@@ -12,9 +12,9 @@ from django.test import Client, TestCase, override_settings
 from accounts.models import User
 from accounts.tests.test_views import token_in
 from lists.models import List
-from superlists.log_capture import captured_log_lines
-from superlists.log_formats import FIELDS
-from superlists.pseudonyms import pseudonym
+from observability.log_capture import captured_log_lines
+from observability.log_formats import FIELDS
+from observability.pseudonyms import pseudonym
 from superlists.tests.test_settings import PRODUCTION_ENV, run_check
 
 PROXY = {"X-Forwarded-For": "198.51.100.7"}  # what our proxy adds: the client's address
@@ -31,7 +31,7 @@ def json_lines(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines()]
 
 
-@override_settings(ROOT_URLCONF="superlists.tests.urls_failing", REVERSE_PROXIES=1)
+@override_settings(ROOT_URLCONF="observability.tests.urls_failing", REVERSE_PROXIES=1)
 class RequestLineTest(TestCase):
     def request_lines(self, log: str) -> list[dict[str, Any]]:
         return [line for line in json_lines(log) if line["logger"] == "superlists.requests"]
@@ -73,9 +73,17 @@ class RequestLineTest(TestCase):
         self.assertEqual(traceback["request_id"], failed["X-Request-ID"])
         self.assertIn("RuntimeError: something broke", traceback["exc_info"])
 
-    def test_health_checks_are_not_logged(self) -> None:
+    def test_health_checks_and_metrics_scrapes_are_not_logged(self) -> None:
         with self.assertNoLogs(level="INFO"):
             self.assertEqual(self.client.get("/healthz").status_code, 200)
+            self.assertEqual(self.client.get("/metrics").status_code, 200)
+
+    def test_a_draining_health_check_is_no_error(self) -> None:
+        # A release drains the old container by its /healthz answering 503, every second
+        with mock.patch("operations.views.DRAINING") as draining:
+            draining.exists.return_value = True
+            with self.assertNoLogs(level="INFO"):
+                self.assertEqual(self.client.get("/healthz").status_code, 503)
 
     def test_a_client_cannot_write_a_line_of_its_own(self) -> None:
         with log_of(self, "plain") as log:
@@ -93,7 +101,7 @@ class RequestLineTest(TestCase):
         )
 
 
-@override_settings(ROOT_URLCONF="superlists.tests.urls_failing", REVERSE_PROXIES=1)
+@override_settings(ROOT_URLCONF="observability.tests.urls_failing", REVERSE_PROXIES=1)
 class NoSecretInAnyLogLineTest(TestCase):
     """Tokens, passwords, cookies, query strings and email addresses stay out of every line."""
 

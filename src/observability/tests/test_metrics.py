@@ -10,7 +10,7 @@ def sample(name: str, **labels: str) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
-@override_settings(ROOT_URLCONF="superlists.tests.urls_failing")
+@override_settings(ROOT_URLCONF="observability.tests.urls_failing")
 class CountingTest(TestCase):
     def test_requests_are_counted_by_view_method_and_status_with_latency_and_database_time(
         self,
@@ -33,12 +33,12 @@ class CountingTest(TestCase):
     def test_5xx_are_counted_apart(self) -> None:
         self.client.raise_request_exception = False
         before = sample(
-            "superlists_server_errors_total", view="superlists.tests.urls_failing.server_error"
+            "superlists_server_errors_total", view="observability.tests.urls_failing.server_error"
         )
         with self.assertLogs("django.request", "ERROR"), self.assertLogs("superlists.requests"):
             self.client.get("/fail/500")
         after = sample(
-            "superlists_server_errors_total", view="superlists.tests.urls_failing.server_error"
+            "superlists_server_errors_total", view="observability.tests.urls_failing.server_error"
         )
         self.assertEqual(after - before, 1)
 

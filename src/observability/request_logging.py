@@ -4,12 +4,15 @@ The line (logger ``superlists.requests``) is the site's access log: gunicorn's i
 (gunicorn.conf.py), since it saw only the container bridge's address and knew neither the
 request ID nor the user. It says the method, the path without its query string (login links
 carry their token in it) and with any email address in it replaced (My Lists' URL has one), the
-status, the time taken, the user's pseudonym (``superlists.pseudonyms``, never the address) and
+status, the time taken, the user's pseudonym (``observability.pseudonyms``, never the address) and
 the client's address as our proxy saw it. Nothing from the form, the cookies or the headers.
 
 2xx and 3xx are INFO, 4xx WARNING, 5xx ERROR (their traceback comes from Django's own
-``django.request`` logger, in the same request, with the same ID). ``/healthz`` is not logged:
-the proxy asks it every second, and a failing health check shows in the proxy's log.
+``django.request`` logger, in the same request, with the same ID). ``/healthz`` and
+``/metrics`` are not logged: the proxy asks the one every second, a scraper the other as
+often. Nor is a health check's 503 logged by ``django.request`` (``QuietHealthChecks``): a
+release drains the old container by making its /healthz answer 503, every second for as long
+as the drain lasts, which is no error; an unavailable database is logged by the view itself.
 """
 
 import logging
@@ -20,14 +23,15 @@ from collections.abc import Callable
 from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponseBase
 
-from superlists.proxies import client_address
-from superlists.pseudonyms import pseudonym
-from superlists.redaction import redact
-from superlists.request_ids import HEADER, current_request_id, request_id_for
+from observability.proxies import client_address
+from observability.pseudonyms import pseudonym
+from observability.redaction import redact
+from observability.request_ids import HEADER, current_request_id, request_id_for
 
 logger = logging.getLogger("superlists.requests")
 
-NOT_LOGGED = frozenset({"/healthz"})
+# Asked over and over by machines: the proxy's health checks every second, the host's scrapes.
+NOT_LOGGED = frozenset({"/healthz", "/metrics"})
 CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -90,3 +94,14 @@ def user_pseudonym(request: HttpRequest) -> str | None:
         return None
     email = session.get(SESSION_KEY)
     return pseudonym(email) if email else None
+
+
+class QuietHealthChecks(logging.Filter):
+    """For ``django.request``: drops its record of a health check's 503 (draining, or the
+    database unavailable, which the view logs itself). On the logger, not a handler, so the
+    error reports (sentry-sdk hooks in at the logger) never see it either."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        path = getattr(request, "path", "")
+        return not (path in NOT_LOGGED and getattr(record, "status_code", None) == 503)

@@ -22,8 +22,8 @@ from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration, ignore_logger
 from sentry_sdk.types import Breadcrumb, BreadcrumbHint, Event, Hint
 
-from superlists.redaction import redact
-from superlists.request_ids import current_request_id
+from observability.redaction import redact
+from observability.request_ids import current_request_id
 
 # Request headers a report keeps: they say what the client was, and carry no secret.
 HEADERS_KEPT = frozenset({"User-Agent", "Accept", "Content-Type", "Content-Length", "Host"})
@@ -50,7 +50,7 @@ def start_error_reports(dsn: str, *, release: str | None, environment: str) -> N
         # compression level alone means gzip.
         _experiments={"transport_compression_level": 6},
     )
-    # A 500's request line (superlists.request_logging) is an ERROR too: the exception's own
+    # A 500's request line (observability.request_logging) is an ERROR too: the exception's own
     # report is the one to send. A request for a host we do not serve is logged at ERROR by
     # Django: that is the internet's scanners, not a fault of ours.
     ignore_logger("superlists.requests")

@@ -13,10 +13,12 @@ from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 
+from observability.redaction import redact
+
 PLAIN = "{levelname} {asctime} {request_id} {name} {message}"
 
 
-# time, level, logger and message for every line; the request's (superlists.request_logging)
+# time, level, logger and message for every line; the request's (observability.request_logging)
 # for its line; the traceback of an error.
 FIELDS = (
     "time", "level", "logger", "request_id", "message",
@@ -36,6 +38,12 @@ class JsonLineFormatter(JsonFormatter):
             rename_fields={"levelname": "level", "name": "logger"},
             timestamp="time",
         )
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
+        """The traceback with no email address in it: python-json-logger formats ``exc_info``
+        itself rather than print the record's (redacted) ``exc_text``."""
+        formatted = super().formatException(ei)  # a list only with exc_info_as_array
+        return redact(formatted if isinstance(formatted, str) else "\n".join(formatted))
 
     def add_fields(
         self, log_data: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]

@@ -2,7 +2,7 @@
 
 Our proxy (Caddy, ``header_up X-Request-ID {http.request.uuid}``) gives each request a UUID, and
 writes it in its own access log too. The app takes that ID only from our proxy (the trust rule of
-``superlists.proxies``) and only if it looks like one (letters, digits and ``-._``, 8 to 64 of
+``observability.proxies``) and only if it looks like one (letters, digits and ``-._``, 8 to 64 of
 them): a client's own header would otherwise let it forge lines into someone else's story, or
 write whatever it likes into the log. Any other request gets an ID made here.
 
@@ -26,7 +26,7 @@ from contextvars import ContextVar
 
 from django.http import HttpRequest
 
-from superlists.proxies import behind_our_proxy
+from observability.proxies import behind_our_proxy
 
 HEADER = "X-Request-ID"
 WELL_FORMED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{7,63}")

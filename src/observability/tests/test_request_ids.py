@@ -2,7 +2,7 @@ import re
 
 from django.test import RequestFactory, SimpleTestCase, TestCase, override_settings
 
-from superlists.request_ids import REFERENCE_LENGTH, reference, request_id_for
+from observability.request_ids import REFERENCE_LENGTH, reference, request_id_for
 
 CADDY_ID = "3f1c2a9e-7d4b-4c1e-9a0b-5e6f7a8b9c0d"
 
@@ -48,7 +48,7 @@ class RequestIdForTest(SimpleTestCase):
         self.assertNotEqual(self.request(""), self.request(""))
 
 
-@override_settings(ROOT_URLCONF="superlists.tests.urls_failing")
+@override_settings(ROOT_URLCONF="observability.tests.urls_failing")
 class ResponsesAndPagesTest(TestCase):
     def test_every_response_carries_its_id(self) -> None:
         first = self.client.get("/")["X-Request-ID"]
