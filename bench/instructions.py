@@ -37,12 +37,12 @@ from pathlib import Path
 
 from bench import config
 from bench.floor_app import MIDDLEWARE_ONLY_PATH, WITH_CSRF_TOKEN_PATH
-from bench.gunicorn_server import APP, gunicorn_command
 from bench.http_benchmark import CEILING_APP, FLOOR_SETTINGS
-from bench.loopback import free_port, require_loopback
 from bench.tables import format_table
 from bench.throwaway_site import Site, throwaway_site
-from bench.web_client import WebClient
+from sitekit.gunicorn_server import APP, gunicorn_command
+from sitekit.loopback import free_port, require_loopback
+from sitekit.web_client import WebClient
 
 START_TIMEOUT_S = 300.0
 REQUEST_TIMEOUT_S = 120.0

@@ -9,7 +9,7 @@ reads them from the NSS database in its HOME, so the browser gets a HOME of its 
 
 Headless, the tests drive chromium-headless-shell: the same Chromium build (engine and version)
 without the desktop browser around it (Chromium's former headless mode). It starts in half the
-time and loads our pages faster than ``chromium --headless=new`` (bench/README.md).
+time and loads our pages faster than ``chromium --headless=new`` (bench/HISTORY.md).
 """
 
 import atexit

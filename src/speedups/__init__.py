@@ -8,7 +8,7 @@ against Django 5.2 and django-csp 4.0: ``speedups.tests.test_wiring.UpstreamVers
 fails on any other minor version, saying what to re-check against the new upstream code.
 
 Each piece: what it replaces (upstream file, version), its parity test, its saving (instructions
-per request in a gunicorn worker, counted by ``python -m bench.instructions``; bench/README.md
+per request in a gunicorn worker, counted by ``python -m bench.instructions``; bench/HISTORY.md
 has each step's count). The whole layer, on against off (SUPERLISTS_SPEEDUPS=0), 2026-12-07:
 home (a new visitor) 2.43 M on, 4.14 M off; a list of 20 items 6.00 M on, 20.8 M off (most of
 the difference there is item_row.html, a template rendered 20 times).

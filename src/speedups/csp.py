@@ -1,7 +1,7 @@
 """django-csp's middleware, with the same protection for less work.
 
 Every page sends the Content-Security-Policy header; building it twice a response was 9 % of the
-home page's work (see bench/README.md). The header is still the text django-csp builds from the
+home page's work (see bench/HISTORY.md). The header is still the text django-csp builds from the
 settings. What makes a response's policy differ is read through django-csp's public extension
 point, ``CSPMiddleware.get_policy_parts``; only the ``csp_exempt`` decorator's marks have no
 public reader, so they are read as django-csp's own ``process_response`` reads them.
