@@ -73,7 +73,9 @@ class CallgrindServer:
     """gunicorn with production's settings but one worker, under callgrind, instrumentation off
     until a count; on a free loopback port. Its log and callgrind's dumps go to ``directory``."""
 
-    def __init__(self, env: Mapping[str, str], application: str, directory: Path) -> None:
+    def __init__(
+        self, env: Mapping[str, str], application: str, directory: Path, cwd: Path = config.SRC_DIR
+    ) -> None:
         self.port = free_port()
         self.base_url = f"http://{config.BIND_HOST}:{self.port}"
         require_loopback(self.base_url)
@@ -88,7 +90,7 @@ class CallgrindServer:
             "--workers", "1", "--timeout", "0",
         ]  # fmt: skip
         self.process = subprocess.Popen(
-            command, cwd=config.SRC_DIR, env=dict(env), stdout=self.log, stderr=subprocess.STDOUT
+            command, cwd=cwd, env=dict(env), stdout=self.log, stderr=subprocess.STDOUT
         )
 
     def wait_until_answering(self) -> None:

@@ -48,11 +48,14 @@ def gunicorn_command(bind: str, application: str) -> list[str]:
 
 @contextlib.contextmanager
 def gunicorn_serving(
-    env: Mapping[str, str], application: str = APP, log_path: Path | None = None
+    env: Mapping[str, str],
+    application: str = APP,
+    log_path: Path | None = None,
+    cwd: Path = config.SRC_DIR,
 ) -> Iterator[RunningServer]:
-    """Serve ``application`` in the environment ``env``, from src/ as the image does; stop it
-    when the block ends. Its output (gunicorn's log and the app's) goes to ``log_path``, or
-    to a temporary file that is deleted afterwards."""
+    """Serve ``application`` in the environment ``env``, from src/ as the image does (or from
+    ``cwd``: another app's source); stop it when the block ends. Its output (gunicorn's log
+    and the app's) goes to ``log_path``, or to a temporary file that is deleted afterwards."""
     bind = f"{config.BIND_HOST}:{free_port()}"
     with contextlib.ExitStack() as stack:
         log: IO[bytes]
@@ -62,7 +65,7 @@ def gunicorn_serving(
             log = stack.enter_context(log_path.open("w+b"))
         process = subprocess.Popen(
             gunicorn_command(bind, application),
-            cwd=config.SRC_DIR,
+            cwd=cwd,
             env=dict(env),
             stdout=log,
             stderr=subprocess.STDOUT,
