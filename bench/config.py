@@ -34,7 +34,7 @@ LARGE_LIST_ITEMS = 200
 FEW_LISTS = 5
 MANY_LISTS = 50
 
-# The book's published figures, our reference (the text; we cannot fetch its repo).
+# The book's published figures, from its own machine (bench.book_side_by_side runs its app here).
 BOOK_REFERENCE = {
     "list_page_requests_per_second": 906,
     "ceiling_requests_per_second": 6160,
