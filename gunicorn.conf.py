@@ -2,7 +2,7 @@
 
 The image runs ``gunicorn -c /etc/gunicorn.conf.py superlists.wsgi:application`` (see the
 Dockerfile). The benchmark and the load test start gunicorn with this same file (through
-bench/gunicorn_server.py), so that they measure what production serves with; they only put it
+sitekit/gunicorn_server.py), so that they measure what production serves with; they only put it
 on a free loopback port, with ``--bind`` on the command line, which overrides ``bind`` here.
 Each name is one of gunicorn's settings (https://docs.gunicorn.org/en/stable/settings.html).
 """

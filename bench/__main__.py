@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from bench import config
-from bench.child_process import run_django_module
-from bench.gunicorn_server import RunningServer
 from bench.http_benchmark import LoadOptions, measure_http
 from bench.machine import describe_machine, load_average
 from bench.profiling import find_py_spy, profile_under_load
@@ -25,6 +23,8 @@ from bench.suite_timing import time_local_suites
 from bench.targets import check_targets
 from bench.throwaway_site import Site, throwaway_site
 from bench.wrk import ensure_wrk
+from sitekit.child_process import run_django_module
+from sitekit.gunicorn_server import RunningServer
 
 SECTIONS = ("http", "queries", "tests", "staging")
 

@@ -2,15 +2,15 @@
 
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SRC_DIR = REPO_ROOT / "src"
-# gunicorn's settings, production's: the image, the benchmark and the load test all serve with them.
-GUNICORN_CONF = REPO_ROOT / "gunicorn.conf.py"
+# Shared with the load test (sitekit.config), named here too: bench's modules read one config.
+from sitekit.config import BIND_HOST as BIND_HOST
+from sitekit.config import GUNICORN_CONF as GUNICORN_CONF
+from sitekit.config import REPO_ROOT as REPO_ROOT
+from sitekit.config import SERVER_START_TIMEOUT_S as SERVER_START_TIMEOUT_S
+from sitekit.config import SRC_DIR as SRC_DIR
+
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 LUA_SCRIPT = Path(__file__).resolve().parent / "lua" / "measure.lua"
-
-# Load goes to loopback only: the servers bind here, and bench.loopback refuses anything else.
-BIND_HOST = "127.0.0.1"
 
 # The production settings with STATIC_ROOT moved into the run's temporary directory, so that a
 # benchmark never writes into src/static, which the Docker build and other runs share.
@@ -26,7 +26,6 @@ DEFAULT_CONNECTIONS = 10
 LOAD_THREADS = 1  # wrk shares the 2 cores with the server: one thread is enough to saturate it
 MAX_REQUESTS_PER_RUN = 200_000
 LOAD_TIMEOUT_GRACE_S = 20.0
-SERVER_START_TIMEOUT_S = 30.0
 BROWSER_HEADERS = {"Accept-Encoding": "gzip, deflate, br"}
 
 # Data sizes: the pair of each shows whether the query count stays constant as data grows.
@@ -35,7 +34,7 @@ LARGE_LIST_ITEMS = 200
 FEW_LISTS = 5
 MANY_LISTS = 50
 
-# The book's published figures, our reference (the text; we cannot fetch its repo).
+# The book's published figures, from its own machine (bench.book_side_by_side runs its app here).
 BOOK_REFERENCE = {
     "list_page_requests_per_second": 906,
     "ceiling_requests_per_second": 6160,

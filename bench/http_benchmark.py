@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 
 from bench import config
 from bench.floor_app import MIDDLEWARE_ONLY_PATH, WITH_CSRF_TOKEN_PATH
-from bench.gunicorn_server import APP, RunningServer, gunicorn_serving
 from bench.load_spec import LoadResult, LoadSpec
 from bench.static_files import StaticVerdict, check_static_file, largest_static_file
 from bench.throwaway_site import Site
-from bench.web_client import WebClient
 from bench.wrk import run_wrk
+from sitekit.gunicorn_server import APP, RunningServer, gunicorn_serving
+from sitekit.web_client import WebClient
 
 CEILING_APP = "bench.ceiling_app:application"
 CEILING = "ceiling (one-view Django app)"

@@ -37,12 +37,12 @@ from pathlib import Path
 
 from bench import config
 from bench.floor_app import MIDDLEWARE_ONLY_PATH, WITH_CSRF_TOKEN_PATH
-from bench.gunicorn_server import APP, gunicorn_command
 from bench.http_benchmark import CEILING_APP, FLOOR_SETTINGS
-from bench.loopback import free_port, require_loopback
 from bench.tables import format_table
 from bench.throwaway_site import Site, throwaway_site
-from bench.web_client import WebClient
+from sitekit.gunicorn_server import APP, gunicorn_command
+from sitekit.loopback import free_port, require_loopback
+from sitekit.web_client import WebClient
 
 START_TIMEOUT_S = 300.0
 REQUEST_TIMEOUT_S = 120.0
@@ -73,7 +73,9 @@ class CallgrindServer:
     """gunicorn with production's settings but one worker, under callgrind, instrumentation off
     until a count; on a free loopback port. Its log and callgrind's dumps go to ``directory``."""
 
-    def __init__(self, env: Mapping[str, str], application: str, directory: Path) -> None:
+    def __init__(
+        self, env: Mapping[str, str], application: str, directory: Path, cwd: Path = config.SRC_DIR
+    ) -> None:
         self.port = free_port()
         self.base_url = f"http://{config.BIND_HOST}:{self.port}"
         require_loopback(self.base_url)
@@ -88,7 +90,7 @@ class CallgrindServer:
             "--workers", "1", "--timeout", "0",
         ]  # fmt: skip
         self.process = subprocess.Popen(
-            command, cwd=config.SRC_DIR, env=dict(env), stdout=self.log, stderr=subprocess.STDOUT
+            command, cwd=cwd, env=dict(env), stdout=self.log, stderr=subprocess.STDOUT
         )
 
     def wait_until_answering(self) -> None:

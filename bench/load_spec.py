@@ -5,7 +5,7 @@ The load generator (bench.wrk) takes a LoadSpec and returns a LoadResult.
 
 from dataclasses import dataclass, field
 
-from bench.loopback import require_loopback
+from sitekit.loopback import require_loopback
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import django
 
-from bench.web_client import WebClient
+from sitekit.web_client import WebClient
 
 EMAIL_TIMEOUT_S = 30
 

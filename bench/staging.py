@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable
 
 from bench import config
-from bench.child_process import run_django_module, run_python
 from bench.suite_timing import (
     BOOK_STORY_LABELS,
     STAGING_BOOK_STORIES,
@@ -20,6 +19,7 @@ from bench.suite_timing import (
     time_suite,
 )
 from infra.standin import operator_env
+from sitekit.child_process import run_django_module, run_python
 
 BRING_UP_TIMEOUT_S = 3600
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import config
-from bench.child_process import run_django_module
-from bench.production_env import prepare, production_env
+from sitekit.child_process import run_django_module
+from sitekit.production_env import prepare, production_env
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import subprocess
 
 from bench import config
 from bench.load_spec import LoadResult, LoadSpec
-from bench.loopback import require_loopback
+from sitekit.loopback import require_loopback
 
 RESULT_MARKER = "BENCH_RESULT "
 INSTALL_TIMEOUT_S = 600

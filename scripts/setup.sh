@@ -45,7 +45,7 @@ ensure_venv() {
     uv pip sync --quiet --require-hashes --compile-bytecode --python "$VENV_PYTHON" \
         "$REPO_ROOT/requirements-dev.txt"
     # The project's own code, importable from anywhere without sys.path or PYTHONPATH edits: the
-    # app and its FTs (src/), and the deploy, stand-in and benchmark packages (the root).
+    # app and its FTs (src/), and the deploy, stand-in, benchmark and load-test packages (the root).
     local site_packages
     site_packages="$("$VENV_PYTHON" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
     printf '%s\n' "$REPO_ROOT/src" "$REPO_ROOT" > "$site_packages/superlists-project.pth"

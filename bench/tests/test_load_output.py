@@ -3,8 +3,8 @@ import unittest
 from unittest import mock
 
 from bench.load_spec import LoadResult, LoadSpec
-from bench.loopback import NotLoopback
 from bench.wrk import WrkFailed, ensure_wrk, parse_wrk_output
+from sitekit.loopback import NotLoopback
 
 WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:4000/lists/1/
   1 threads and 10 connections

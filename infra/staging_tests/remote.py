@@ -4,9 +4,9 @@ import os
 import subprocess
 from urllib.parse import urlsplit
 
-from bench.web_client import Page, WebClient
 from functional_tests.ssh import ssh_command
 from infra.standin import config, credentials, deploy
+from sitekit.web_client import Page, WebClient
 
 STAGING_URL = f"https://{config.STAGING_HOST}"
 # The live app containers, as infra/inventory.standin.yaml names them.
@@ -45,7 +45,7 @@ def release(*arguments: str) -> subprocess.CompletedProcess[str]:
 
 
 def visitor(base_url: str) -> WebClient:
-    """A browser-like visitor of the site at ``base_url`` (bench.web_client, the project's one
+    """A browser-like visitor of the site at ``base_url`` (sitekit.web_client, the project's one
     web client): it keeps its cookies, sends each form's CSRF token, and follows redirects."""
     return WebClient(base_url, follow_redirects=True, timeout=10)
 

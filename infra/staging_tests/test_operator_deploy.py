@@ -16,8 +16,6 @@ import certifi
 import requests
 
 from accounts.views import LOGIN_EMAIL_SUBJECT
-from bench.loadtest.report import Report
-from bench.loadtest.run import run_load
 from infra.staging_tests.remote import (
     PRODUCTION_CONTAINER,
     PRODUCTION_URL,
@@ -32,6 +30,8 @@ from infra.staging_tests.remote import (
 )
 from infra.standin import config
 from infra.standin.mail.probe import take_mail_for, unique_test_address
+from loadtest.report import Report
+from loadtest.run import run_load
 
 HOSTS = {config.STAGING_HOST: STAGING_CONTAINER, config.PRODUCTION_HOST: PRODUCTION_CONTAINER}
 

@@ -90,7 +90,7 @@ class DockerfileTest(unittest.TestCase):
 
     def test_gunicorn_runs_with_the_projects_configuration_file(self) -> None:
         # Its settings are in gunicorn.conf.py, which the benchmark and the load test serve with
-        # too (bench/tests/test_gunicorn_settings.py): none may be added on the command line.
+        # too (sitekit/tests/test_gunicorn_settings.py): none may be added on the command line.
         copies = [a.split() for k, a in self.instructions if k == "COPY"]
         [destination] = [target for source, target in copies if source == GUNICORN_CONF.name]
         cmd = json.loads([a for k, a in self.instructions if k == "CMD"][-1])

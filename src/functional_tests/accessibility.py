@@ -18,7 +18,7 @@ AXE_SCRIPT = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # content in landmarks"); the result is the list of violations only, in plain JSON.
 RUN_AXE = """
 const done = arguments[arguments.length - 1];
-axe.run(document).then(
+axe.run(document, {resultTypes: ["violations"]}).then(
   (results) => done(results.violations),
   (error) => done({axeError: String(error)}),
 );

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from selenium.common.exceptions import WebDriverException
+from selenium.webdriver import Chrome
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -17,13 +18,13 @@ from selenium.webdriver.remote.webelement import WebElement
 
 from accounts.views import LOGIN_EMAIL_SUBJECT
 from functional_tests.accessibility import axe_violations, describe_violations
-from functional_tests.browser import make_browser
+from functional_tests.browser import can_start_afresh, make_browser, start_afresh
 from functional_tests.live_server import PromptLiveServerThread
 from functional_tests.server_log import errors_first
 from functional_tests.servers import Server, server_for
 
 MAX_WAIT = 5
-POLL_INTERVAL = 0.1
+POLL_INTERVAL = 0.02  # a page settles in tens of ms: a wait ends soon after it has
 ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "ft-artifacts"
 
 T = TypeVar("T")
@@ -54,18 +55,41 @@ class FunctionalTest(StaticLiveServerTestCase):
     javascript = True  # False: every browser the test opens has JavaScript turned off
 
     server: Server  # the local live server, or the staging server TEST_SERVER names
+    # The browser each of the class's tests starts with, made new for each (start_afresh).
+    first_browser: Chrome | None
+    first_browser_size: dict[str, int]
 
     @classmethod
     def setUpClass(cls) -> None:
         super().setUpClass()
         cls.server = server_for(cls.live_server_url)
         cls.addClassCleanup(cls.server.close)
+        cls.first_browser = None
 
     def setUp(self) -> None:
         self.started_at = datetime.now(UTC)
         self.live_server_url = self.server.url
         self.server.reset()
-        self.open_another_browser()
+        self.browser = self.fresh_first_browser()
+
+    def fresh_first_browser(self) -> WebDriver:
+        """The browser a test starts with: to the site, a newly started one, whose cookies are
+        nobody's yet. The class's tests share one (start_afresh), which the class quits after
+        its last test; a browser that cannot be made new (not Chromium) is one per test."""
+        cls = type(self)
+        if cls.first_browser is not None:
+            try:
+                start_afresh(cls.first_browser, self.server.url, cls.first_browser_size)
+                return cls.first_browser
+            except WebDriverException:  # left unusable by a failed test: start another
+                cls.first_browser = None
+        browser = make_browser(javascript=self.javascript)
+        if can_start_afresh(browser):
+            cls.first_browser, cls.first_browser_size = browser, browser.get_window_size()
+            cls.addClassCleanup(browser.quit)
+        else:
+            self.addCleanup(browser.quit)
+        return browser
 
     def open_another_browser(self) -> WebDriver:
         """A new browser, with cookies of its own (another person's), as ``self.browser``.

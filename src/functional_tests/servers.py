@@ -10,8 +10,8 @@ Both have the same operations: ``url``, ``reset()``, ``create_session(email)``,
 sent_after)``, ``log_since(moment)`` (the server's log lines, for a failed test's report:
 ``functional_tests.server_log``) and ``close()``. A test never asks which one it has.
 
-Every environment variable the FTs read about a server is read here; the README's table ("The
-stand-in staging host, and the FTs against a server") says what each means.
+Every environment variable the FTs read about a server is read here; the README's table
+("Staging on this machine") says what each means.
 """
 
 import itertools

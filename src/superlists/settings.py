@@ -276,13 +276,13 @@ MESSAGE_TAGS = {40: "danger"}  # messages.ERROR is Bootstrap's "danger"
 TEST_RUNNER = "superlists.test_runner.CountingTestRunner"
 
 # The speed layer (src/speedups/, whose docstring lists each piece, what it replaces, its parity
-# test and its saving): the same pages for less work. SUPERLISTS_SPEEDUPS=0 leaves Django's and
-# django-csp's own code everywhere; this is the only place the layer is wired in.
+# test and its saving): the same pages for less work. SUPERLISTS_SPEEDUPS=0 leaves Django's own
+# code everywhere; this is the only place the layer is wired in.
 SPEEDUPS = env_flag("SUPERLISTS_SPEEDUPS", True)
 if SPEEDUPS:
     from speedups.wiring import speed_up
 
-    speed_up(MIDDLEWARE, TEMPLATES)
+    speed_up(TEMPLATES)
 
 # Error reports (observability.error_reports), with SENTRY_DSN. The release is the image's ID, which
 # the deploy passes as SUPERLISTS_RELEASE; the environment is staging on a staging server (the

@@ -2,7 +2,10 @@ import time
 from pathlib import Path
 from unittest import TestCase
 
-from functional_tests.browser import make_browser
+from django.test import LiveServerTestCase
+from selenium.webdriver.remote.command import Command
+
+from functional_tests.browser import can_start_afresh, make_browser, start_afresh
 
 QUIT_DEADLINE = 10
 
@@ -49,3 +52,30 @@ class JavaScriptSwitchTest(TestCase):
 
     def test_a_browser_without_javascript_runs_none(self) -> None:
         self.assertEqual(self.heading_in(javascript=False), "static")
+
+
+class StartAfreshTest(LiveServerTestCase):
+    """A test class's stories share one browser, made new for each: to the site it must be
+    what a newly started browser is."""
+
+    def test_a_used_browser_forgets_the_site_and_its_other_tabs(self) -> None:
+        browser = make_browser()
+        self.addCleanup(browser.quit)
+        if not can_start_afresh(browser):
+            self.skipTest("only Chromium can be made new")
+        size = browser.get_window_size()
+        browser.get(self.live_server_url)  # the home page sets the CSRF cookie
+        browser.execute_script("localStorage.setItem('seen', 'yes'); console.error('old news')")
+        browser.set_window_size(375, 700)
+        browser.switch_to.new_window("tab")
+        self.assertTrue(browser.execute_cdp_cmd("Network.getAllCookies", {})["cookies"])
+
+        start_afresh(browser, self.live_server_url, size)
+
+        self.assertEqual(len(browser.window_handles), 1)
+        self.assertEqual(browser.current_url, "about:blank")
+        self.assertEqual(browser.execute_cdp_cmd("Network.getAllCookies", {})["cookies"], [])
+        self.assertEqual(browser.get_window_size(), size)
+        self.assertEqual(browser.execute(Command.GET_LOG, {"type": "browser"})["value"], [])
+        browser.get(self.live_server_url + "/404_no_such_url/")
+        self.assertIsNone(browser.execute_script("return localStorage.getItem('seen')"))
