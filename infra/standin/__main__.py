@@ -70,13 +70,13 @@ def up(with_deploy: bool) -> None:
     print(f"{PREFIX} production takes what passed staging: scripts/release {inventory}")
 
 
-def up_multi() -> None:
+def up_multi(with_deploy: bool) -> None:
     """The multi-host topology: the operator's engine (where the image is built), the mail
     server, and five isolated hosts."""
     run_steps(
         [
             preflight,
-            ensure_packages,
+            ensure_multi_packages,
             make_directories,
             build_rootfs,
             start_operator_engine,
@@ -86,6 +86,7 @@ def up_multi() -> None:
             start_hosts,
             import_host_images,
             check_hosts,
+            *([deploy_databases] if with_deploy else []),
         ],
         then="run `python -m infra.standin up --topology multi` again (it repairs what it finds)",
     )
@@ -121,12 +122,25 @@ def check_hosts() -> str:
     return topology.check_hosts()
 
 
+def deploy_databases() -> str:
+    result = deploy.run_playbook(
+        "db", credentials.sender_password(), inventory=deploy.MULTI_INVENTORY
+    )
+    if result.returncode != 0:
+        raise StepFailed("the deploy playbook failed for the db hosts (its output is above)")
+    return "PostgreSQL: a primary and a synchronous standby"
+
+
 def preflight() -> str:
     return packages.preflight()
 
 
 def ensure_packages() -> str:
     return packages.ensure_packages()
+
+
+def ensure_multi_packages() -> str:
+    return packages.ensure_packages(config.MULTI_APT_PACKAGES)
 
 
 def make_directories() -> str:
@@ -327,7 +341,7 @@ def main() -> int:
         return deploy.run_playbook(arguments.server, email_password).returncode
     if arguments.command == "up":
         if arguments.topology == "multi":
-            up_multi()
+            up_multi(with_deploy=not arguments.no_deploy)
         else:
             up(with_deploy=not arguments.no_deploy)
         return 0

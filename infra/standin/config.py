@@ -285,6 +285,9 @@ TEST_EMAIL_ADDRESS = f"{TEST_MAILBOX}@{MAIL_DOMAIN}"
 MAIL_SYSTEM_USER = "vmail"
 SENDER_PASSWORD_FILE = SECRETS_DIR / "smtp-noreply.password"
 MAILBOX_PASSWORD_FILES = {name: SECRETS_DIR / f"pop3-{name}.password" for name in MAILBOXES}
+# The multi-host topology's PostgreSQL: the app's role, and the standbys' replication role.
+DATABASE_PASSWORD_FILE = SECRETS_DIR / "postgresql-superlists.password"
+REPLICATION_PASSWORD_FILE = SECRETS_DIR / "postgresql-replicator.password"
 MAIL_RUNTIME_DIR = RUNTIME_DIR / "mail"
 DOVECOT_BASE_DIR = MAIL_RUNTIME_DIR / "dovecot"
 DOVECOT_CONFIG = MAIL_RUNTIME_DIR / "dovecot.conf"
@@ -318,6 +321,9 @@ APT_PACKAGES = (
     # Debian's cron: the deploy's daily backup fires on the stand-in hosts as on a server.
     "cron",
 )
+# The multi-host topology's db hosts run Debian's PostgreSQL from the machine's /usr, which an
+# isolated host shares (as a real db host would have it from apt).
+MULTI_APT_PACKAGES = (*APT_PACKAGES, "postgresql-15")
 
 
 def log_file(name: str) -> Path:

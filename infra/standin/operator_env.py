@@ -26,6 +26,9 @@ def variables() -> dict[str, str]:
         "EMAIL_HOST_USER": config.SENDER_ACCOUNT,
         "EMAIL_USE_TLS": "0",
         "EMAIL_PASSWORD": credentials.sender_password(),
+        # The multi-host topology's database roles (the deploy puts them on the hosts).
+        "DATABASE_PASSWORD": credentials.database_password(),
+        "DATABASE_REPLICATION_PASSWORD": credentials.replication_password(),
         # As the functional tests, on this machine, read the test mailbox.
         "FT_POP3_HOST": config.MAIL_HOST,
         "FT_POP3_PORT": str(config.POP3_PORT),

@@ -11,6 +11,8 @@ import dj_database_url
 import yaml
 
 from infra.standin import config, topology
+from infra.tests.role_templates import render_role_template
+from infra.tests.test_env_file_template import BASE_VARS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PLAYBOOK = REPO_ROOT / "infra" / "deploy-playbook.yaml"
@@ -109,3 +111,30 @@ class MultiHostDatabaseUrlTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class DatabaseUrlFromTheDbGroupTest(unittest.TestCase):
+    """With a db group, the app's env file names every db host, whatever the password holds."""
+
+    def test_the_env_file_gets_every_db_host_and_the_password_intact(self) -> None:
+        variables = {name: value for name, value in BASE_VARS.items() if name != "database_url"}
+        rendered = render_role_template(
+            "superlists.env.j2",
+            {
+                **variables,
+                "database_hosts": ["10.88.20.46", "10.88.20.50"],
+                "database_password": "p@ss:w/rd%",
+            },
+        )
+        url = next(
+            line.partition("=")[2]
+            for line in rendered.splitlines()
+            if line.startswith("DATABASE_URL=")
+        )
+        parsed = dj_database_url.parse(url)
+        self.assertEqual(parsed["HOST"], "10.88.20.46,10.88.20.50")
+        self.assertEqual(parsed["PASSWORD"], "p@ss:w/rd%")
+        self.assertEqual(parsed["NAME"], "superlists")
+        self.assertEqual(
+            parsed["OPTIONS"], {"target_session_attrs": "read-write", "connect_timeout": 2}
+        )
