@@ -37,6 +37,7 @@ from . import (
     leftovers,
     operator_env,
     packages,
+    ssh_client_config,
     sshd,
     topology,
 )
@@ -86,7 +87,8 @@ def up_multi(with_deploy: bool) -> None:
             start_hosts,
             import_host_images,
             check_hosts,
-            *([deploy_databases] if with_deploy else []),
+            configure_ssh_client,
+            *([deploy_multi] if with_deploy else []),
         ],
         then="run `python -m infra.standin up --topology multi` again (it repairs what it finds)",
     )
@@ -122,13 +124,19 @@ def check_hosts() -> str:
     return topology.check_hosts()
 
 
-def deploy_databases() -> str:
+def configure_ssh_client() -> str:
+    ssh_client_config.install()
+    return f"`ssh root@ADDRESS` reaches each host ({config.USER_SSH_CONFIG})"
+
+
+def deploy_multi() -> str:
     result = deploy.run_playbook(
-        "db", credentials.sender_password(), inventory=deploy.MULTI_INVENTORY
+        "all", credentials.sender_password(), inventory=deploy.MULTI_INVENTORY
     )
     if result.returncode != 0:
-        raise StepFailed("the deploy playbook failed for the db hosts (its output is above)")
-    return "PostgreSQL: a primary and a synchronous standby"
+        raise StepFailed("the deploy playbook failed (its output is above)")
+    lb = topology.GROUPS["lb"][0]
+    return f"deployed; the site answers at https://{lb.address}/ (through the load balancer)"
 
 
 def preflight() -> str:
