@@ -3,10 +3,11 @@
 import shlex
 import subprocess
 
-from infra.standin import credentials, deploy
+from infra.standin import credentials
+from infra.standin import deploy as deploy_module
 from infra.standin.isolated_host import IsolatedHost
 
-FAILOVER_PLAYBOOK = deploy.PLAYBOOK.with_name("failover-playbook.yaml")
+FAILOVER_PLAYBOOK = deploy_module.PLAYBOOK.with_name("failover-playbook.yaml")
 PSQL = "/usr/lib/postgresql/15/bin/psql"
 
 
@@ -30,13 +31,24 @@ def as_postgres(host: IsolatedHost, sql: str, database: str = "postgres") -> str
     ).strip()
 
 
+def deploy(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """The deploy playbook on every host of the multi-host inventory (`-e ...` arguments)."""
+    return deploy_module.run_playbook(
+        "all", credentials.sender_password(), *arguments, inventory=deploy_module.MULTI_INVENTORY
+    )
+
+
+def live_image(host: IsolatedHost) -> str:
+    return on(host, "docker inspect --format '{{.Image}}' superlists").strip()
+
+
 def promote(host: IsolatedHost) -> subprocess.CompletedProcess[str]:
     """The operator's failover command: promote `host`, a standby."""
-    return deploy.run_playbook(
+    return deploy_module.run_playbook(
         host.name,
         credentials.sender_password(),
         "-e",
         f"promote={host.name}",
-        inventory=deploy.MULTI_INVENTORY,
+        inventory=deploy_module.MULTI_INVENTORY,
         playbook=FAILOVER_PLAYBOOK,
     )
