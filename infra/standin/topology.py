@@ -26,8 +26,9 @@ GROUPS: dict[str, tuple[IsolatedHost, ...]] = {
     for group, members in config.MULTI_HOST_GROUPS.items()
 }
 HOSTS = tuple(host for members in GROUPS.values() for host in members)
-# What each group's engine needs beside the images the deploy ships: the lb runs Caddy's image.
-GROUP_IMAGES = {"lb": (images.CADDY,), "app": (), "db": ()}
+# What each group's engine needs beside the image the deploy ships: Caddy's, for the lb and for
+# each app host's own proxy.
+GROUP_IMAGES = {"lb": (images.CADDY,), "app": (images.CADDY,), "db": ()}
 
 
 def by_name(name: str) -> IsolatedHost:
