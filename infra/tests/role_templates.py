@@ -1,10 +1,12 @@
-"""The role's templates, rendered by Ansible's own `template` module, locally."""
+"""The role's templates, rendered by Ansible's own `template` module, locally; and its files."""
 
+import importlib.util
 import json
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from types import ModuleType
 
 import yaml
 
@@ -42,3 +44,14 @@ def render_role_template(name: str, variables: dict[str, object]) -> str:
         )
         assert result.returncode == 0, result.stdout + result.stderr
         return output.read_text()
+
+
+def role_file_module(name: str) -> ModuleType:
+    """One of the role's Python files as a module (the role ships each to servers on its own:
+    they are no package)."""
+    path = TEMPLATES.parent / "files" / name
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -2,7 +2,7 @@
 
 SQLite in WAL mode keeps `-wal` and `-shm` files beside the database (a rollback journal is
 `-journal`): each can hold a developer's data, so neither the build context (`.dockerignore`)
-nor the files the build tag hashes (`git ls-files -co --exclude-standard`, image.yaml) may
+nor the files the build tag hashes (files/releases.py: `git ls-files -co --exclude-standard`) may
 include any of them, wherever they are under src/.
 """
 
@@ -14,7 +14,10 @@ from pathlib import Path
 
 from docker.utils.build import exclude_paths
 
+from infra.tests.role_templates import role_file_module
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
+releases = role_file_module("releases.py")
 
 SOURCE_FILES = ("Dockerfile", "src/manage.py", "src/lists/models.py")
 DATABASE_FILES = tuple(
@@ -44,12 +47,6 @@ class DevelopmentDatabaseTest(unittest.TestCase):
         self.assertEqual(sorted(set(DATABASE_FILES) & context), [])
 
     def test_build_tag_hashes_no_database_file(self) -> None:
-        git = ["git", "-C", str(self.tree)]
-        subprocess.run([*git, "init", "--quiet"], check=True)
-        hashed = subprocess.run(
-            [*git, "ls-files", "-co", "--exclude-standard", "--", "Dockerfile", "src"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.split()
+        subprocess.run(["git", "-C", str(self.tree), "init", "--quiet"], check=True)
+        hashed = [name for name, _ in releases.checkout_build_files(self.tree)]
         self.assertEqual(sorted(hashed), sorted(SOURCE_FILES))
