@@ -129,13 +129,13 @@ class CaddyfileTest(unittest.TestCase):
         upstreams = ["10.88.20.38:8001", "10.88.20.38:8002", "10.88.20.42:8001"]
         proxy = the_proxy(
             caddy_config(
-                proxy_upstreams=upstreams, proxy_lb_policy="round_robin", proxy_dial_timeout="500ms"
+                proxy_upstreams=upstreams, proxy_lb_policy="round_robin", proxy_dial_timeout="1s"
             )
         )
         self.assertEqual(proxy["upstreams"], [{"dial": upstream} for upstream in upstreams])
         self.assertEqual(proxy["load_balancing"]["selection_policy"], {"policy": "round_robin"})
-        self.assertEqual(proxy["transport"]["dial_timeout"], 500_000_000)
-        self.assertEqual(proxy["health_checks"]["passive"]["fail_duration"], 10_000_000_000)
+        self.assertEqual(proxy["transport"]["dial_timeout"], 1_000_000_000)
+        self.assertNotIn("passive", proxy["health_checks"])
 
     def test_a_single_host_has_no_dial_timeout_of_its_own(self) -> None:
         proxy = the_proxy(caddy_config())
