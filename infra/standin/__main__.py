@@ -239,8 +239,8 @@ def down(purge: bool) -> bool:
     """Stop and undo everything; True if nothing of the stand-in is left on the machine."""
     _remove_containers()
     stopped = daemons.stop_all(all_daemons())
-    # Hosts of their own (isolated_host): each shut down, its namespace and cgroups removed.
-    stopped += isolated_host.stop_all()
+    # Hosts of their own (isolated_host): each shut down, its namespace, cgroups and disk removed.
+    stopped += isolated_host.remove_all()
     print(f"{PREFIX} stopped: {', '.join(stopped) or 'nothing was running'}", flush=True)
     strays = leftovers.stop_stray_processes()
     if strays:

@@ -398,6 +398,15 @@ def stop_all() -> list[str]:
     return [f"isolated host {name}" for name in names() if IsolatedHost(name, index=0).stop()]
 
 
+def remove_all() -> list[str]:
+    """Shut down every isolated host and delete its disk: the next `up` boots fresh machines (a
+    database host promoted by a failover test must not come back as a second primary)."""
+    stopped = stop_all()
+    for name in names():
+        shutil.rmtree(config.ISOLATED_HOSTS_DIR / name, ignore_errors=True)
+    return stopped
+
+
 def leftovers() -> list[str]:
     """What of any isolated host is still on this machine: those with a directory, and any
     namespace or interface named like one (a host whose directory was purged)."""
