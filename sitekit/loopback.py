@@ -7,9 +7,11 @@ by what its host name resolves to, not by how it is spelled.
 
 import ipaddress
 import socket
+import subprocess
 from urllib.parse import urlsplit
 
 from sitekit.config import BIND_HOST
+from infra.standin.config import ISOLATED_HOST_PREFIX, ISOLATED_HOSTS_SUBNET
 
 
 class NotLoopback(ValueError):
@@ -28,12 +30,27 @@ def require_loopback(url: str) -> None:
         raise NotLoopback(
             f"{url!r}: {host} does not resolve ({error}); refusing to load it"
         ) from None
-    elsewhere = sorted(a for a in addresses if not ipaddress.ip_address(a).is_loopback)
+    elsewhere = sorted(
+        a for a in addresses if not ipaddress.ip_address(a).is_loopback and not is_standin_host(a)
+    )
     if elsewhere:
         raise NotLoopback(
             f"{url!r}: {host} is {', '.join(elsewhere)}, not a loopback address; "
-            "load may only go to this machine (127.0.0.0/8, ::1)"
+            "load may only go to this machine (127.0.0.0/8, ::1, or a stand-in host it runs)"
         )
+
+
+def is_standin_host(address: str) -> bool:
+    """Whether `address` is one of the stand-in's isolated hosts on this machine: in their
+    subnet, and routed by the kernel through a veth the stand-in made (an isolated host is a
+    network namespace here, not another machine)."""
+    if ipaddress.ip_address(address) not in ipaddress.ip_network(ISOLATED_HOSTS_SUBNET):
+        return False
+    route = subprocess.run(
+        ["ip", "-o", "route", "get", address], capture_output=True, text=True
+    ).stdout.split()
+    device = route[route.index("dev") + 1] if "dev" in route else ""
+    return device.startswith(ISOLATED_HOST_PREFIX) and "via" not in route
 
 
 def free_port() -> int:

@@ -3,6 +3,8 @@
 up       start everything and deploy to staging with the real playbook (idempotent: running
          it again repairs what is missing or stale); --no-deploy stops before deploying.
          Production takes only what passed staging: `scripts/release infra/inventory.standin.yaml`
+         --topology multi: instead, the hosts of infra/inventory.standin-multi.yaml (a load
+         balancer, two app hosts, two database hosts; see topology.py)
 down     stop everything `up` started, undo its changes, and check that nothing is left (exit
          status 1, naming what is, if anything is); --purge also deletes the state (keys,
          passwords, images, the cached rootfs, Maildirs)
@@ -35,7 +37,9 @@ from . import (
     leftovers,
     operator_env,
     packages,
+    ssh_client_config,
     sshd,
+    topology,
 )
 from .daemons import Daemon
 from .mail import service as mail
@@ -67,12 +71,84 @@ def up(with_deploy: bool) -> None:
     print(f"{PREFIX} production takes what passed staging: scripts/release {inventory}")
 
 
+def up_multi(with_deploy: bool) -> None:
+    """The multi-host topology: the operator's engine (where the image is built), the mail
+    server, and five isolated hosts."""
+    run_steps(
+        [
+            preflight,
+            ensure_multi_packages,
+            make_directories,
+            build_rootfs,
+            start_operator_engine,
+            import_operator_images,
+            start_mail,
+            let_hosts_reach_each_other,
+            start_hosts,
+            import_host_images,
+            check_hosts,
+            configure_ssh_client,
+            *([deploy_multi] if with_deploy else []),
+        ],
+        then="run `python -m infra.standin up --topology multi` again (it repairs what it finds)",
+    )
+    groups = "; ".join(
+        f"{group}: {', '.join(f'{host.name} {host.address}' for host in hosts)}"
+        for group, hosts in topology.GROUPS.items()
+    )
+    print(f"{PREFIX} up: {groups}")
+
+
+def start_operator_engine() -> str:
+    summary = engine.start(config.OPERATOR_ENGINE)
+    return f"{summary}, Podman {engine.verify_with_docker_cli(config.OPERATOR_ENGINE)}"
+
+
+def import_operator_images() -> str:
+    return images.ensure_images(config.OPERATOR_ENGINE)
+
+
+def let_hosts_reach_each_other() -> str:
+    return topology.let_hosts_reach_each_other()
+
+
+def start_hosts() -> str:
+    return topology.start_hosts()
+
+
+def import_host_images() -> str:
+    return topology.import_images()
+
+
+def check_hosts() -> str:
+    return topology.check_hosts()
+
+
+def configure_ssh_client() -> str:
+    ssh_client_config.install()
+    return f"`ssh root@ADDRESS` reaches each host ({config.USER_SSH_CONFIG})"
+
+
+def deploy_multi() -> str:
+    result = deploy.run_playbook(
+        "all", credentials.sender_password(), inventory=deploy.MULTI_INVENTORY
+    )
+    if result.returncode != 0:
+        raise StepFailed("the deploy playbook failed (its output is above)")
+    lb = topology.GROUPS["lb"][0]
+    return f"deployed; the site answers at https://{lb.address}/ (through the load balancer)"
+
+
 def preflight() -> str:
     return packages.preflight()
 
 
 def ensure_packages() -> str:
     return packages.ensure_packages()
+
+
+def ensure_multi_packages() -> str:
+    return packages.ensure_packages(config.MULTI_APT_PACKAGES)
 
 
 def make_directories() -> str:
@@ -163,8 +239,8 @@ def down(purge: bool) -> bool:
     """Stop and undo everything; True if nothing of the stand-in is left on the machine."""
     _remove_containers()
     stopped = daemons.stop_all(all_daemons())
-    # Hosts of their own (isolated_host): each shut down, its namespace and cgroups removed.
-    stopped += isolated_host.stop_all()
+    # Hosts of their own (isolated_host): each shut down, its namespace, cgroups and disk removed.
+    stopped += isolated_host.remove_all()
     print(f"{PREFIX} stopped: {', '.join(stopped) or 'nothing was running'}", flush=True)
     strays = leftovers.stop_stray_processes()
     if strays:
@@ -213,6 +289,11 @@ def down(purge: bool) -> bool:
 def status() -> int:
     """Print what is running; exit status 0 only if everything is."""
     running = {each.description: daemons.is_running(each) for each in all_daemons()}
+    running |= {
+        host.daemon().description: daemons.is_running(host.daemon())
+        for host in topology.HOSTS
+        if host.directory.exists()
+    }
     for description, is_running in running.items():
         print(f"{PREFIX} {description}: {'running' if is_running else 'not running'}")
     for each in config.ENGINES:
@@ -245,6 +326,12 @@ def main() -> int:
     up_parser.add_argument(
         "--no-deploy", action="store_true", help="bring up the hosts only, do not deploy"
     )
+    up_parser.add_argument(
+        "--topology",
+        choices=("single", "multi"),
+        default="single",
+        help="single: staging and production (default); multi: lb, app and db hosts",
+    )
     down_parser = commands.add_parser("down", help="stop everything `up` started")
     down_parser.add_argument("--purge", action="store_true", help="also delete the state dir")
     commands.add_parser("status", help="what is running")
@@ -261,7 +348,10 @@ def main() -> int:
         email_password = os.environ.get("EMAIL_PASSWORD")
         return deploy.run_playbook(arguments.server, email_password).returncode
     if arguments.command == "up":
-        up(with_deploy=not arguments.no_deploy)
+        if arguments.topology == "multi":
+            up_multi(with_deploy=not arguments.no_deploy)
+        else:
+            up(with_deploy=not arguments.no_deploy)
         return 0
     if arguments.command == "down":
         try:

@@ -11,6 +11,7 @@ Their addresses are in 127.0.0.0/8, which Linux routes to the loopback interface
 nothing is configured for them, and no traffic to them ever leaves the machine.
 """
 
+import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,6 +135,28 @@ ISOLATED_HOST_CONTAINER_SUBNET = "10.88.21.0/24"
 ISOLATED_HOSTS_DIR = STATE_DIR / "hosts"
 # Their network namespaces and interfaces are named with it, so that `down` finds them all.
 ISOLATED_HOST_PREFIX = "slh-"
+
+
+def isolated_host_link(index: int) -> tuple[str, str]:
+    """The operator's end and the host's address of the `index`th /30 of ISOLATED_HOSTS_SUBNET."""
+    link = list(ipaddress.IPv4Network(ISOLATED_HOSTS_SUBNET).subnets(new_prefix=30))[index]
+    operator_end, host_end = (str(address) for address in link.hosts())
+    return operator_end, host_end
+
+
+# --- The multi-host topology (`up --topology multi`, infra/inventory.standin-multi.yaml) -------
+# Each group of the inventory, and its isolated hosts as (name, link index). The indexes start
+# at 8, clear of the ones infra/host_tests uses, so both can run on one machine.
+MULTI_HOST_GROUPS: dict[str, tuple[tuple[str, int], ...]] = {
+    "lb": (("lb1", 8),),
+    "app": (("app1", 9), ("app2", 10)),
+    "db": (("db1", 11), ("db2", 12)),
+}
+# The app hosts' containers send mail to the SMTP server at their host's operator's end (the
+# app host's only way out), so it listens there too.
+MULTI_APP_MAIL_HOSTS = tuple(
+    isolated_host_link(index)[0] for _name, index in MULTI_HOST_GROUPS["app"]
+)
 
 
 # --- Servers: an address, an sshd and an engine each -------------------------------------------
@@ -262,6 +285,9 @@ TEST_EMAIL_ADDRESS = f"{TEST_MAILBOX}@{MAIL_DOMAIN}"
 MAIL_SYSTEM_USER = "vmail"
 SENDER_PASSWORD_FILE = SECRETS_DIR / "smtp-noreply.password"
 MAILBOX_PASSWORD_FILES = {name: SECRETS_DIR / f"pop3-{name}.password" for name in MAILBOXES}
+# The multi-host topology's PostgreSQL: the app's role, and the standbys' replication role.
+DATABASE_PASSWORD_FILE = SECRETS_DIR / "postgresql-superlists.password"
+REPLICATION_PASSWORD_FILE = SECRETS_DIR / "postgresql-replicator.password"
 MAIL_RUNTIME_DIR = RUNTIME_DIR / "mail"
 DOVECOT_BASE_DIR = MAIL_RUNTIME_DIR / "dovecot"
 DOVECOT_CONFIG = MAIL_RUNTIME_DIR / "dovecot.conf"
@@ -270,7 +296,11 @@ DOVECOT_PASSWD_FILE = MAIL_RUNTIME_DIR / "dovecot.passwd"
 # server engine's bridge gateway; Podman puts this name in every container's /etc/hosts,
 # pointing at the gateway of the container's network.
 EMAIL_HOST_FOR_CONTAINERS = "host.containers.internal"
-SMTP_LISTEN_ADDRESSES = (MAIL_HOST, *(server.engine.gateway for server in SERVERS))
+SMTP_LISTEN_ADDRESSES = (
+    MAIL_HOST,
+    *(server.engine.gateway for server in SERVERS),
+    *MULTI_APP_MAIL_HOSTS,
+)
 # The error receiver (kent, a fake Sentry) on the same addresses: error reports from the
 # containers, read back by the staging tests from this machine.
 ERROR_RECEIVER_PORT = 9010
@@ -299,6 +329,9 @@ APT_PACKAGES = (
     # Debian's cron: the deploy's daily backup fires on the stand-in hosts as on a server.
     "cron",
 )
+# The multi-host topology's db hosts run Debian's PostgreSQL from the machine's /usr, which an
+# isolated host shares (as a real db host would have it from apt).
+MULTI_APT_PACKAGES = (*APT_PACKAGES, "postgresql-15")
 
 
 def log_file(name: str) -> Path:

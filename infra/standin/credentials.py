@@ -23,3 +23,11 @@ def sender_password() -> str:
 
 def mailbox_password(mailbox: str) -> str:
     return password(config.MAILBOX_PASSWORD_FILES[mailbox])
+
+
+def database_password() -> str:
+    return password(config.DATABASE_PASSWORD_FILE)
+
+
+def replication_password() -> str:
+    return password(config.REPLICATION_PASSWORD_FILE)

@@ -10,6 +10,7 @@ from . import config, operator_env
 
 PLAYBOOK = config.REPO_ROOT / "infra" / "deploy-playbook.yaml"
 INVENTORY = config.REPO_ROOT / "infra" / "inventory.standin.yaml"
+MULTI_INVENTORY = config.REPO_ROOT / "infra" / "inventory.standin-multi.yaml"
 ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 
 
@@ -34,7 +35,11 @@ def playbook_environment(
 
 
 def run_playbook(
-    group: str, email_password: str | None, *arguments: str
+    group: str,
+    email_password: str | None,
+    *arguments: str,
+    inventory: Path = INVENTORY,
+    playbook: Path = PLAYBOOK,
 ) -> subprocess.CompletedProcess[str]:
     """Run the playbook for the inventory group `group` (staging or production), with
     `email_password` as the operator's EMAIL_PASSWORD (None: not set), and any more
@@ -43,7 +48,7 @@ def run_playbook(
     The output is returned, and also printed as it comes.
     """
     environment = playbook_environment(os.environ, email_password)
-    command: list[str | Path] = [ANSIBLE_PLAYBOOK, "-i", INVENTORY, PLAYBOOK, "--limit", group]
+    command: list[str | Path] = [ANSIBLE_PLAYBOOK, "-i", inventory, playbook, "--limit", group]
     command += arguments
     output = []
     with subprocess.Popen(

@@ -153,15 +153,20 @@ def labels(engine: Engine, image: StandinImage) -> dict[str, str] | None:
     return json.loads(found) or {}
 
 
-def _import(engine: Engine, image: StandinImage, tarball: Path) -> str:
-    say(f"importing {tarball.name} into the {engine.name} engine as {image.name}")
+def import_changes(image: StandinImage, tarball: Path) -> list[str]:
+    """`podman import`'s arguments that give the rootfs the official image's settings, and the
+    labels saying it is a stand-in and which rootfs it came from."""
     settings = (
         *image.settings,
         f"LABEL {config.STANDIN_LABEL}={json.dumps(image.label)}",
         f"LABEL {ROOTFS_LABEL}={tarball.name}",
     )
-    arguments = [argument for setting in settings for argument in ("--change", setting)]
-    podman(engine, "import", *arguments, str(tarball), image.name)
+    return [argument for setting in settings for argument in ("--change", setting)]
+
+
+def _import(engine: Engine, image: StandinImage, tarball: Path) -> str:
+    say(f"importing {tarball.name} into the {engine.name} engine as {image.name}")
+    podman(engine, "import", *import_changes(image, tarball), str(tarball), image.name)
     try:
         output = podman(
             engine,

@@ -23,7 +23,6 @@ which only the host's storage knows). `leftovers_of` names anything else still t
 """
 
 import contextlib
-import ipaddress
 import json
 import os
 import shutil
@@ -50,6 +49,9 @@ MAX_NAME_LENGTH = 8  # "slh-" + name + "-o" must fit Linux's 15-character interf
 class IsolatedHost:
     name: str  # also its hostname
     index: int  # which /30 of config.ISOLATED_HOSTS_SUBNET is its link
+    # Networks it reaches through the operator's end of its link (which forwards), beyond the
+    # link itself: none by default, a host that reaches nothing else.
+    routes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not (self.name.isalnum() and len(self.name) <= MAX_NAME_LENGTH):
@@ -69,17 +71,12 @@ class IsolatedHost:
         return f"{self.netns}-i"
 
     @property
-    def _link(self) -> ipaddress.IPv4Network:
-        subnet = ipaddress.IPv4Network(config.ISOLATED_HOSTS_SUBNET)
-        return list(subnet.subnets(new_prefix=30))[self.index]
-
-    @property
     def operator_address(self) -> str:
-        return str(list(self._link.hosts())[0])
+        return config.isolated_host_link(self.index)[0]
 
     @property
     def address(self) -> str:
-        return str(list(self._link.hosts())[1])
+        return config.isolated_host_link(self.index)[1]
 
     # --- Files (outside the host; bound into it or named by its daemons) --------------------
     @property
@@ -319,6 +316,8 @@ lock_type = "file"
              "dev", self.inside_interface],
             ["ip", "-n", self.netns, "link", "set", self.inside_interface, "up"],
             ["ip", "-n", self.netns, "link", "set", "lo", "up"],
+            *(["ip", "-n", self.netns, "route", "add", network, "via", self.operator_address]
+              for network in self.routes),
         ]  # fmt: skip
         for command in commands:
             run(command, fix=fix)
@@ -397,6 +396,15 @@ def names() -> list[str]:
 def stop_all() -> list[str]:
     """Shut down every isolated host (stopping one needs only its name); those that ran."""
     return [f"isolated host {name}" for name in names() if IsolatedHost(name, index=0).stop()]
+
+
+def remove_all() -> list[str]:
+    """Shut down every isolated host and delete its disk: the next `up` boots fresh machines (a
+    database host promoted by a failover test must not come back as a second primary)."""
+    stopped = stop_all()
+    for name in names():
+        shutil.rmtree(config.ISOLATED_HOSTS_DIR / name, ignore_errors=True)
+    return stopped
 
 
 def leftovers() -> list[str]:

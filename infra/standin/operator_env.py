@@ -28,6 +28,9 @@ def variables() -> dict[str, str]:
         "EMAIL_PASSWORD": credentials.sender_password(),
         # Where the servers send their error reports: the stand-in's kent, as containers reach it.
         "SENTRY_DSN": config.SENTRY_DSN_FOR_CONTAINERS,
+        # The multi-host topology's database roles (the deploy puts them on the hosts).
+        "DATABASE_PASSWORD": credentials.database_password(),
+        "DATABASE_REPLICATION_PASSWORD": credentials.replication_password(),
         # As the functional tests, on this machine, read the test mailbox.
         "FT_POP3_HOST": config.MAIL_HOST,
         "FT_POP3_PORT": str(config.POP3_PORT),

@@ -31,9 +31,9 @@ def require_root() -> None:
         raise StepFailed("run it as root: it stops root's daemons and undoes root's changes")
 
 
-def missing_packages() -> list[str]:
+def missing_packages(wanted: tuple[str, ...] = config.APT_PACKAGES) -> list[str]:
     missing = []
-    for package in config.APT_PACKAGES:
+    for package in wanted:
         status = subprocess.run(
             ["dpkg-query", "--show", "--showformat=${Status}", package],
             capture_output=True,
@@ -48,10 +48,10 @@ def missing_packages() -> list[str]:
     return missing
 
 
-def ensure_packages() -> str:
-    missing = missing_packages()
+def ensure_packages(wanted: tuple[str, ...] = config.APT_PACKAGES) -> str:
+    missing = missing_packages(wanted)
     if not missing:
-        return f"all {len(config.APT_PACKAGES)} apt packages installed"
+        return f"all {len(wanted)} apt packages installed"
     say(f"apt-get install {' '.join(missing)}")
     fix = "apt-get needs the Debian mirror; see the output above"
     environment = {"DEBIAN_FRONTEND": "noninteractive"}

@@ -15,6 +15,9 @@ END = "# END superlists stand-in hosts"
 
 
 def block() -> str:
+    # The multi-host topology's hosts: each host key is in that host's own known_hosts file.
+    from .topology import HOSTS as MULTI_HOSTS  # topology imports sshd, which imports this
+
     return "\n".join(
         [
             BEGIN,
@@ -22,6 +25,11 @@ def block() -> str:
             f"    IdentityFile {config.OPERATOR_KEY}",
             "    IdentitiesOnly yes",
             f"    UserKnownHostsFile {config.KNOWN_HOSTS}",
+            "    StrictHostKeyChecking yes",
+            f"Host {' '.join(host.address for host in MULTI_HOSTS)}",
+            f"    IdentityFile {config.OPERATOR_KEY}",
+            "    IdentitiesOnly yes",
+            f"    UserKnownHostsFile {' '.join(str(host.known_hosts) for host in MULTI_HOSTS)}",
             "    StrictHostKeyChecking yes",
             "Host *",
             END,

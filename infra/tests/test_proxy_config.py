@@ -131,6 +131,24 @@ class CaddyfileTest(unittest.TestCase):
             "http.handlers.reverse_proxy.health_checker.active", logs["default"]["exclude"]
         )
 
+    def test_a_load_balancer_spreads_over_every_app_hosts_slots_and_drops_a_dead_host_soon(
+        self,
+    ) -> None:
+        upstreams = ["10.88.20.38:8001", "10.88.20.38:8002", "10.88.20.42:8001"]
+        proxy = the_proxy(
+            caddy_config(
+                proxy_upstreams=upstreams, proxy_lb_policy="round_robin", proxy_dial_timeout="1s"
+            )
+        )
+        self.assertEqual(proxy["upstreams"], [{"dial": upstream} for upstream in upstreams])
+        self.assertEqual(proxy["load_balancing"]["selection_policy"], {"policy": "round_robin"})
+        self.assertEqual(proxy["transport"]["dial_timeout"], 1_000_000_000)
+        self.assertNotIn("passive", proxy["health_checks"])
+
+    def test_a_single_host_has_no_dial_timeout_of_its_own(self) -> None:
+        proxy = the_proxy(caddy_config())
+        self.assertNotIn("dial_timeout", proxy.get("transport", {}))
+
     def test_the_admin_api_is_where_releases_reload_it(self) -> None:
         config = caddy_config(proxy_admin_address="127.0.10.1:2019")
         self.assertEqual(config["admin"]["listen"], "127.0.10.1:2019")

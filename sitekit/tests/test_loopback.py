@@ -30,6 +30,12 @@ class LoopbackOnlyTest(unittest.TestCase):
         ):
             require_loopback("http://partly-local.test/")
 
+    def test_refuses_a_standin_address_that_no_standin_host_of_this_machine_has(self) -> None:
+        # In the isolated hosts' subnet, but no veth of ours routes it (no such host is up):
+        # it could be anyone's. (With the host up, the multi-host tests load it.)
+        with self.assertRaises(NotLoopback):
+            require_loopback("https://10.88.20.254/")
+
     def test_refuses_a_url_without_a_host(self) -> None:
         with self.assertRaises(NotLoopback):
             require_loopback("/lists/1/")

@@ -82,12 +82,20 @@ class SqliteEngine:
             backup.backup(live)
 
 
+# Connection options DATABASE_URL may carry, as libpq's environment variables.
+LIBPQ_OPTION_VARIABLES = {
+    "target_session_attrs": "PGTARGETSESSIONATTRS",
+    "connect_timeout": "PGCONNECT_TIMEOUT",
+}
+
+
 class PostgresEngine:
     suffix = ".pgdump"
 
     def _environment(self) -> dict[str, str]:
         # libpq's own variables: the password never appears on a command line.
         database = connection.settings_dict
+        options = database.get("OPTIONS") or {}
         return {
             **os.environ,
             "PGHOST": str(database["HOST"] or ""),
@@ -95,6 +103,14 @@ class PostgresEngine:
             "PGUSER": str(database["USER"] or ""),
             "PGPASSWORD": str(database["PASSWORD"] or ""),
             "PGDATABASE": str(database["NAME"]),
+            # With several hosts (DATABASE_URL after a failover), the primary, as the app
+            # finds it: a restore into a read-only standby would fail, and a dead host must
+            # not hold a backup up for the kernel's TCP timeout.
+            **{
+                variable: str(options[option])
+                for option, variable in LIBPQ_OPTION_VARIABLES.items()
+                if option in options
+            },
         }
 
     def _run(self, command: list[str]) -> None:

@@ -2,6 +2,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 import time_machine
 from django.core.management import CommandError, call_command
@@ -9,7 +10,7 @@ from django.test import SimpleTestCase, TransactionTestCase, override_settings
 
 from accounts.models import User
 from lists.models import List
-from operations.backups import Backup, BackupDirectory, BackupFailed
+from operations.backups import Backup, BackupDirectory, BackupFailed, PostgresEngine
 
 NOON = datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)
 
@@ -169,3 +170,24 @@ class BackupAndRestoreTest(TransactionTestCase):
     def test_restoring_nothing_in_particular_asks_which(self) -> None:
         with self.assertRaisesRegex(CommandError, "Say which backup to restore"):
             call_command("restore_database")
+
+
+class PostgresEngineTest(SimpleTestCase):
+    """pg_dump and pg_restore reach the database the app reaches (the real round trip runs
+    under scripts/test-postgres)."""
+
+    def test_a_multi_host_database_url_sends_pg_dump_to_the_primary(self) -> None:
+        database = {
+            "HOST": "10.88.20.46,10.88.20.50",
+            "PORT": "",
+            "USER": "superlists",
+            "PASSWORD": "pw",
+            "NAME": "superlists",
+            "OPTIONS": {"target_session_attrs": "read-write", "connect_timeout": 2},
+        }
+        with mock.patch("operations.backups.connection") as connection:
+            connection.settings_dict = database
+            environment = PostgresEngine()._environment()
+        self.assertEqual(environment["PGHOST"], "10.88.20.46,10.88.20.50")
+        self.assertEqual(environment["PGTARGETSESSIONATTRS"], "read-write")
+        self.assertEqual(environment["PGCONNECT_TIMEOUT"], "2")

@@ -1,0 +1,54 @@
+"""What the multi-host tests do on the hosts: run a command over SSH, run the playbooks."""
+
+import shlex
+import subprocess
+
+from infra.standin import credentials
+from infra.standin import deploy as deploy_module
+from infra.standin.isolated_host import IsolatedHost
+
+FAILOVER_PLAYBOOK = deploy_module.PLAYBOOK.with_name("failover-playbook.yaml")
+PSQL = "/usr/lib/postgresql/15/bin/psql"
+
+
+def on(host: IsolatedHost, command: str, input: str | None = None, timeout: float = 60) -> str:
+    """`command`'s output on `host` (over its sshd); AssertionError if it fails."""
+    completed = subprocess.run(
+        host.ssh(command), input=input, capture_output=True, text=True, timeout=timeout
+    )
+    if completed.returncode != 0:
+        raise AssertionError(f"on {host.name}: `{command}` failed: {completed.stderr}")
+    return completed.stdout
+
+
+def as_postgres(host: IsolatedHost, sql: str, database: str = "postgres") -> str:
+    """`sql`'s result (tuples only, unaligned) in `database` on `host`'s own PostgreSQL, as its
+    superuser."""
+    return on(
+        host,
+        f"PGHOST=/run/postgresql runuser -u postgres -- {PSQL} -qtAX --set=ON_ERROR_STOP=1 "
+        f"-d {database} -c {shlex.quote(sql)}",
+    ).strip()
+
+
+def deploy(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """The deploy playbook on every host of the multi-host inventory (`-e ...` arguments)."""
+    return deploy_module.run_playbook(
+        "all", credentials.sender_password(), *arguments, inventory=deploy_module.MULTI_INVENTORY
+    )
+
+
+def live_image(host: IsolatedHost) -> str:
+    return on(host, "docker inspect --format '{{.Image}}' superlists").strip()
+
+
+def promote(host: IsolatedHost) -> subprocess.CompletedProcess[str]:
+    """The operator's failover command: promote `host`, a standby."""
+    return deploy_module.run_playbook(
+        host.name,
+        credentials.sender_password(),
+        "-e",
+        f"promote={host.name}",
+        inventory=deploy_module.MULTI_INVENTORY,
+        playbook=FAILOVER_PLAYBOOK,
+    )
