@@ -10,8 +10,8 @@ import socket
 import subprocess
 from urllib.parse import urlsplit
 
-from sitekit.config import BIND_HOST
 from infra.standin.config import ISOLATED_HOST_PREFIX, ISOLATED_HOSTS_SUBNET
+from sitekit.config import BIND_HOST
 
 
 class NotLoopback(ValueError):
