@@ -6,6 +6,7 @@ by what its host name resolves to, not by how it is spelled.
 """
 
 import ipaddress
+import shutil
 import socket
 import subprocess
 from urllib.parse import urlsplit
@@ -46,6 +47,8 @@ def is_standin_host(address: str) -> bool:
     network namespace here, not another machine)."""
     if ipaddress.ip_address(address) not in ipaddress.ip_network(ISOLATED_HOSTS_SUBNET):
         return False
+    if shutil.which("ip") is None:
+        return False  # no iproute2: the stand-in, which needs it, runs no host here
     route = subprocess.run(
         ["ip", "-o", "route", "get", address], capture_output=True, text=True
     ).stdout.split()
