@@ -74,6 +74,9 @@ class CaddyfileTest(unittest.TestCase):
         self.assertEqual(proxy["load_balancing"]["try_duration"], 5_000_000_000)
         checks = proxy["health_checks"]["active"]
         self.assertEqual(checks["uri"], "/healthz")
+        self.assertEqual(checks["timeout"], 5_000_000_000)
+        # A retried POST keeps its body.
+        self.assertIs(proxy["buffer_requests"], True)
         self.assertEqual(checks["headers"], {"Host": ["staging.example.com"]})
 
     def test_serves_https_for_the_site_host(self) -> None:
