@@ -52,3 +52,11 @@ def promote(host: IsolatedHost) -> subprocess.CompletedProcess[str]:
         inventory=deploy_module.MULTI_INVENTORY,
         playbook=FAILOVER_PLAYBOOK,
     )
+
+
+def proxy_warnings(host: IsolatedHost, since: str = "2m") -> str:
+    """The server's side of a failed request: the load balancer's log lines above INFO (Caddy's
+    "no upstreams available", a dial that failed) of the last `since`, the access log left out."""
+    log = on(host, f"docker logs --since {since} superlists-proxy 2>&1")
+    quiet = ('"level":"info"', '"level":"debug"')
+    return "\n".join(line for line in log.splitlines() if not any(q in line for q in quiet))
