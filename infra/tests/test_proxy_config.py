@@ -75,8 +75,8 @@ class CaddyfileTest(unittest.TestCase):
         checks = proxy["health_checks"]["active"]
         self.assertEqual(checks["uri"], "/healthz")
         self.assertEqual(checks["timeout"], 5_000_000_000)
-        # A retried POST keeps its body.
-        self.assertIs(proxy["buffer_requests"], True)
+        # Caddy 2.6 hands a retry a pooled buffer another request may be using.
+        self.assertNotIn("buffer_requests", proxy)
         self.assertEqual(checks["headers"], {"Host": ["staging.example.com"]})
 
     def test_serves_https_for_the_site_host(self) -> None:
