@@ -69,7 +69,7 @@ def time_suite(name: str, labels: list[str], env: Mapping[str, str] | None = Non
 
 def time_local_suites() -> list[SuiteTime]:
     return [
-        time_suite(UNIT_TESTS, ["lists", "accounts", "superlists"]),
+        time_suite(UNIT_TESTS, ["lists", "accounts", "superlists", "sitewide"]),
         time_suite(LOCAL_FT_SUITE, ["functional_tests"]),
         time_suite(BOOK_FT_STORIES, BOOK_STORY_LABELS),
     ]

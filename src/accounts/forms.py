@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
 from accounts.models import User
-from superlists.plain_text import ShowsBackPlainMixin, has_hidden_characters
+from sitewide.plain_text import ShowsBackPlainMixin, has_hidden_characters
 
 INVALID_EMAIL_ERROR = "That doesn't look like an email address, please check it and try again"
 MAX_EMAIL_LENGTH: int = User._meta.get_field("email").max_length  # type: ignore[assignment]

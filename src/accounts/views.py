@@ -15,7 +15,7 @@ from accounts.throttling import WINDOW_SECONDS, allow_login_email
 from accounts.tokens import LinkStatus, check_login_token, issue_login_token
 from observability.pseudonyms import pseudonym
 from observability.request_ids import with_reference
-from superlists.site_url import absolute_url
+from sitewide.site_url import absolute_url
 
 logger = logging.getLogger(__name__)
 

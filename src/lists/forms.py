@@ -11,7 +11,7 @@ from accounts.authentication import account_for, existing_account_for
 from accounts.forms import EmailAddressField
 from accounts.models import User
 from lists.models import Item, List
-from superlists.plain_text import PlainCharField
+from sitewide.plain_text import PlainCharField
 
 EMPTY_ITEM_ERROR = "You can't have an empty list item"
 DUPLICATE_ITEM_ERROR = "You've already got this in your list"

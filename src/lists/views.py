@@ -24,8 +24,8 @@ from lists.forms import (
 from lists.models import Item, List
 from observability.pseudonyms import pseudonym
 from observability.request_ids import with_reference
-from superlists.plain_text import has_hidden_characters, plain
-from superlists.site_url import absolute_url
+from sitewide.plain_text import has_hidden_characters, plain
+from sitewide.site_url import absolute_url
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from django.db.models.signals import pre_migrate
 
 class OperationsConfig(AppConfig):
     """Running a server: backups, /healthz, server_info, the system checks, the guard on bulk
-    deletes."""
+    deletes, the database cache's table."""
 
     name = "operations"
 

@@ -106,7 +106,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "superlists",
     "observability",
     "operations",
     "lists",
@@ -128,8 +127,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "superlists.bad_requests.RefuseUnreadableFormsMiddleware",
-    "superlists.caching.PrivatePagesMiddleware",
+    "sitewide.bad_requests.RefuseUnreadableFormsMiddleware",
+    "sitewide.caching.PrivatePagesMiddleware",
 ]
 
 # Nothing inline and nothing from elsewhere, on every page. Bootstrap's CSS draws its validation

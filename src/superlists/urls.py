@@ -4,8 +4,8 @@ from lists import views as list_views
 from observability.metrics import metrics
 from operations.views import healthz
 
-# Our own 400 page, which reads no request body (superlists.bad_requests says why).
-handler400 = "superlists.bad_requests.bad_request"
+# Our own 400 page, which reads no request body (sitewide.bad_requests says why).
+handler400 = "sitewide.bad_requests.bad_request"
 
 urlpatterns = [
     path("", list_views.home_page, name="home"),

@@ -173,7 +173,7 @@ class ShareListFormTest(TestCase):
 
 class HiddenCharactersTest(TestCase):
     """Control and bidirectional-override characters in items and list names
-    (superlists.plain_text says which, and why they are stripped)."""
+    (sitewide.plain_text says which, and why they are stripped)."""
 
     def test_are_stripped_from_items_white_space_becoming_a_space(self) -> None:
         form = NewListForm(data={"text": "Buy\x1b[31m milk\u202e\u2066,\teggs\x85and\x00 jam"})

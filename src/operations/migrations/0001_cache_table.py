@@ -1,5 +1,9 @@
 """Create the database cache's table with the other tables, so that `migrate` is the only step
-a server needs (Django otherwise wants a separate `createcachetable`)."""
+a server needs (Django otherwise wants a separate `createcachetable`).
+
+It was the ``superlists`` package's own migration until that package became configuration
+only. A database that ran it there has the table already, and ``createcachetable`` leaves an
+existing table alone, so running it again here changes nothing."""
 
 from django.core.management import call_command
 from django.db import migrations
