@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from django.core.checks import Warning
 from django.test import SimpleTestCase, override_settings
@@ -25,13 +26,20 @@ PRODUCTION_ENV = {
     "SITE_URL": "https://superlists.example.com",
 }
 
-# Set by scripts/test-postgres for the test run itself; the settings under test start without.
-SERVICE_URLS = {"DATABASE_URL", "REDIS_URL", "CACHE_URL"}
+# Every variable the settings read, named in settings.py as "NAME". The settings under test see
+# none of them from the test run's own environment (scripts/test-postgres's DATABASE_URL,
+# scripts/test's second pass with SUPERLISTS_SPEEDUPS=0, a developer's own), so that a test's
+# ``env`` is all they get and a test of a default sees the default.
+SETTINGS_SOURCE = (SRC / "superlists" / "settings.py").read_text()
+
+
+def read_by_the_settings(name: str) -> bool:
+    return f'"{name}"' in SETTINGS_SOURCE
 
 
 def run_python(arguments: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """Run Python in src/ in a new process, which reads the settings afresh from ``env``."""
-    clean_env = {k: v for k, v in os.environ.items() if k not in {*PRODUCTION_ENV, *SERVICE_URLS}}
+    clean_env = {k: v for k, v in os.environ.items() if not read_by_the_settings(k)}
     return subprocess.run(
         [sys.executable, *arguments],
         cwd=SRC,
@@ -44,6 +52,18 @@ def run_python(arguments: list[str], env: dict[str, str]) -> subprocess.Complete
 
 def run_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return run_python(["manage.py", "check"], env)
+
+
+class SettingsUnderTestTest(SimpleTestCase):
+    def test_the_test_runs_own_settings_variables_do_not_reach_them(self) -> None:
+        callers = {"SUPERLISTS_SPEEDUPS": "0", "DJANGO_LOG_FORMAT": "json", "SITE_URL": "http://x"}
+        with mock.patch.dict(os.environ, callers):
+            seen = settings_in({}, "SPEEDUPS", "LOG_FORMAT", "SITE_URL")
+        self.assertEqual(seen, {"SPEEDUPS": True, "LOG_FORMAT": "plain", "SITE_URL": ""})
+
+    def test_a_tests_own_env_does(self) -> None:
+        with mock.patch.dict(os.environ, {"SUPERLISTS_SPEEDUPS": "1"}):
+            self.assertFalse(settings_in({"SUPERLISTS_SPEEDUPS": "0"}, "SPEEDUPS")["SPEEDUPS"])
 
 
 class ProductionSettingsTest(SimpleTestCase):
