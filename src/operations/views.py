@@ -12,6 +12,25 @@ logger = logging.getLogger(__name__)
 DRAINING = Path("/tmp/superlists-draining")
 
 
+class DatabaseHealth:
+    """What the health checks found, told once a change: the proxy asks every second, and an
+    ERROR line each time is an error report each time (Sentry) for one outage."""
+
+    def __init__(self) -> None:
+        self.problem = ""
+
+    def found(self, problem: str) -> None:
+        if problem and problem != self.problem:
+            logger.error("Health check failed: %s", problem)
+        elif self.problem and not problem:
+            logger.warning("Health check passes again (it failed: %s)", self.problem)
+        self.problem = problem
+
+
+# Per process: each worker tells of an outage it sees, once.
+DATABASE_HEALTH = DatabaseHealth()
+
+
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 "ok" once this instance can serve requests: its database answers, migrated; else 503
     "draining" (a release is handing over) or 503 "unavailable".
@@ -24,8 +43,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
     if DRAINING.exists():
         return status_word("draining", 503)
     problem = database_problem()
+    DATABASE_HEALTH.found(problem)
     if problem:
-        logger.error("Health check failed: %s", problem)
         return status_word("unavailable", 503)
     return status_word("ok", 200)
 

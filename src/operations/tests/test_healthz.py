@@ -7,10 +7,29 @@ from unittest import mock
 from django.db import OperationalError, connection
 from django.test import TestCase, override_settings
 
+from operations import views
+
 DRIVER_MESSAGE = 'connection to server at "db.internal" (10.0.0.7), port 5432 failed'
 
 
+def database_down() -> "mock._patch[mock.MagicMock]":
+    return mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute",
+        side_effect=OperationalError(DRIVER_MESSAGE),
+    )
+
+
+def with_no_outage_seen(test: TestCase) -> None:
+    """The health log as a new process's: no outage told of yet (another test's is not ours)."""
+    patcher = mock.patch.object(views, "DATABASE_HEALTH", views.DatabaseHealth())
+    patcher.start()
+    test.addCleanup(patcher.stop)
+
+
 class HealthzTest(TestCase):
+    def setUp(self) -> None:
+        with_no_outage_seen(self)
+
     def test_answers_ok_when_the_database_answers(self) -> None:
         response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 200)
@@ -18,17 +37,20 @@ class HealthzTest(TestCase):
         self.assertEqual(response["Content-Type"], "text/plain")
 
     def test_answers_503_with_a_status_word_only_and_logs_the_cause(self) -> None:
-        with (
-            mock.patch(
-                "django.db.backends.utils.CursorWrapper.execute",
-                side_effect=OperationalError(DRIVER_MESSAGE),
-            ),
-            self.assertLogs("operations.views", "ERROR") as logs,
-        ):
+        with database_down(), self.assertLogs("operations.views", "ERROR") as logs:
             response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 503)
         self.assertEqual(response.content, b"unavailable\n")
         self.assertIn(DRIVER_MESSAGE, logs.output[0])
+
+    def test_an_outage_is_logged_once_and_its_end_once(self) -> None:
+        with self.assertLogs("operations.views", "WARNING") as logs:
+            with database_down():
+                statuses = [self.client.get("/healthz").status_code for _ in range(3)]
+            statuses += [self.client.get("/healthz").status_code for _ in range(2)]
+        self.assertEqual(statuses, [503, 503, 503, 200, 200])
+        self.assertEqual([line.split(":")[0] for line in logs.output], ["ERROR", "WARNING"])
+        self.assertIn("passes again", logs.output[1])
 
     def test_answers_503_while_a_newer_release_takes_over(self) -> None:
         with mock.patch("operations.views.DRAINING") as draining:
@@ -50,6 +72,7 @@ class SQLiteFileGoneTest(TestCase):
     def setUp(self) -> None:
         if connection.vendor != "sqlite":
             self.skipTest("SQLite's file only")
+        with_no_outage_seen(self)
         directory = Path(tempfile.mkdtemp())
         self.addCleanup(shutil.rmtree, directory)
         self.path = directory / "db.sqlite3"
