@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
 
@@ -21,14 +22,21 @@ def role_defaults() -> dict[str, object]:
     return defaults
 
 
-def render_role_template(name: str, variables: dict[str, object]) -> str:
-    """``name`` rendered with the role's defaults (as the role has them), then ``variables``."""
+def render_role_template(
+    name: str, variables: Mapping[str, object], inventory: Mapping[str, object] | None = None
+) -> str:
+    """``name`` rendered with the role's defaults (as the role has them), then ``variables``;
+    with ``inventory`` (as a YAML inventory has it) for the groups and hosts it reads."""
     with tempfile.TemporaryDirectory() as directory:
         output = Path(directory) / name
+        inventory_file = Path(directory) / "inventory.yaml"
+        inventory_file.write_text(yaml.safe_dump(inventory or {"all": {}}, sort_keys=False))
         result = subprocess.run(
             [
                 ANSIBLE,
                 "localhost",
+                "-i",
+                str(inventory_file),
                 "-c",
                 "local",
                 "-m",
