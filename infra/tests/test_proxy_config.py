@@ -8,7 +8,9 @@ import unittest
 from pathlib import Path
 from typing import Any
 
-from infra.tests.role_templates import render_role_template
+import yaml
+
+from infra.tests.role_templates import REPO_ROOT, render_role_template
 
 BASE_VARS = {
     "site_host": "staging.example.com",
@@ -140,13 +142,23 @@ class CaddyfileTest(unittest.TestCase):
         upstreams = ["10.88.20.38:8001", "10.88.20.38:8002", "10.88.20.42:8001"]
         proxy = the_proxy(
             caddy_config(
-                proxy_upstreams=upstreams, proxy_lb_policy="round_robin", proxy_dial_timeout="1s"
+                proxy_upstreams=upstreams, proxy_lb_policy="least_conn", proxy_dial_timeout="1s"
             )
         )
         self.assertEqual(proxy["upstreams"], [{"dial": upstream} for upstream in upstreams])
-        self.assertEqual(proxy["load_balancing"]["selection_policy"], {"policy": "round_robin"})
+        self.assertEqual(proxy["load_balancing"]["selection_policy"], {"policy": "least_conn"})
         self.assertEqual(proxy["transport"]["dial_timeout"], 1_000_000_000)
         self.assertNotIn("passive", proxy["health_checks"])
+
+    def test_the_load_balancer_picks_among_the_healthy_slots_it_sees(self) -> None:
+        plays = yaml.safe_load((REPO_ROOT / "infra" / "deploy-playbook.yaml").read_text())
+        [lb_play] = [play for play in plays if play["hosts"].startswith("{{ groups['lb']")]
+        [task] = lb_play["tasks"]
+        self.assertEqual(
+            task["vars"]["proxy_lb_policy"],
+            "least_conn",
+            "Caddy's round_robin can miss every healthy slot when requests come at once (a 503)",
+        )
 
     def test_a_single_host_has_no_dial_timeout_of_its_own(self) -> None:
         proxy = the_proxy(caddy_config())
