@@ -15,10 +15,14 @@ PRODUCTION_CONTAINER = config.PRODUCTION.container_name
 PRODUCTION_URL = f"https://{config.PRODUCTION_HOST}"
 
 
-def ssh(host: str, shell_command: str) -> subprocess.CompletedProcess[str]:
-    """Run ``shell_command`` on a stand-in host as root; its exit status and output."""
+def ssh(
+    host: str, shell_command: str, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``shell_command`` on a stand-in host as root, ``input`` on its standard input; its
+    exit status and output."""
     return subprocess.run(
         ssh_command(f"{config.SSH_USER}@{host}", shell_command),
+        input=input,
         capture_output=True,
         text=True,
         timeout=120,
