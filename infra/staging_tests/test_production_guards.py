@@ -1,6 +1,6 @@
 """Production can never be wiped: both layers proven on the stand-in's fake production host.
 
-The fake production host (127.0.10.2) is deployed by the same playbook with production's
+The fake production host (config.PRODUCTION_HOST) is deployed by the same playbook with production's
 configuration: no staging marker is mounted into its container.
 """
 

@@ -7,7 +7,7 @@ up       start everything and deploy to staging with the real playbook (idempote
          balancer, two app hosts, two database hosts; see topology.py)
 down     stop everything `up` started, undo its changes, and check that nothing is left (exit
          status 1, naming what is, if anything is); --purge also deletes the state (keys,
-         passwords, images, the cached rootfs, Maildirs)
+         passwords, images, the cached rootfs, Maildirs, the servers' disks)
 status   what is running
 env      the variables the operator and the tests need, written to a file only root can read
          (they hold passwords); prints their names and the line that loads them, for
