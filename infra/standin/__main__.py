@@ -245,6 +245,13 @@ def down(purge: bool) -> bool:
     if undone:
         print(f"{PREFIX} undid the engines' changes to the host: {', '.join(undone)}", flush=True)
     shutil.rmtree(config.RUNTIME_DIR, ignore_errors=True)
+    old = servers.remove_old_layout()
+    if old:
+        print(
+            f"{PREFIX} removed what the stand-in kept on this machine before its servers were "
+            f"hosts of their own: {', '.join(old)}",
+            flush=True,
+        )
     if purge:
         mail.remove_mail_user_if_created()
         shutil.rmtree(config.STATE_DIR, ignore_errors=True)

@@ -9,8 +9,10 @@ the servers were engines on this machine, so each `up` deploys onto an engine wi
 `down --purge` deletes the disks with the rest of the state.
 """
 
+import shutil
 import subprocess
 import time
+from pathlib import Path
 
 from . import config, images, topology
 from .config import Server
@@ -72,3 +74,34 @@ def remove_containers() -> list[str]:
             )
         done.append(host.hostname)
     return done
+
+
+def old_layout() -> list[Path]:
+    """What the stand-in kept on this machine itself before its servers were isolated hosts:
+    each server's app directory (its env file holds the app's secrets) and cron file, their
+    engines' storage, their SSH keys and known_hosts file. Nothing reads them now; `down`
+    removes them rather than leave secrets nobody names."""
+    paths = [
+        *(server.app_dir for server in config.SERVERS),
+        *(server.cron_file for server in config.SERVERS),
+        *(config.STATE_DIR / "engines" / name for name in ("staging", "production")),
+        config.STATE_DIR / "known_hosts",
+        *(
+            config.SECRETS_DIR / f"{kind}.{name}"
+            for kind in ("ssh_host_ed25519_key", "ssh_host_ed25519_key.pub", "authorized_keys")
+            for name in ("staging", "production")
+        ),
+    ]
+    return [path for path in paths if path.exists() or path.is_symlink()]
+
+
+def remove_old_layout() -> list[str]:
+    """Remove what old_layout finds; what was removed."""
+    removed = []
+    for path in old_layout():
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+        removed.append(str(path))
+    return removed

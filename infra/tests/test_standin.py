@@ -4,6 +4,7 @@ Their integration tests are in infra/staging_tests/test_standin_host.py; the dae
 and `down`'s checks have their own files here (test_standin_daemons, test_standin_leftovers).
 """
 
+import dataclasses
 import ipaddress
 import subprocess
 import tempfile
@@ -262,3 +263,62 @@ class MissingPackagesTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class OldLayoutTest(unittest.TestCase):
+    """What the stand-in kept on this machine before its servers were isolated hosts goes with
+    the next `down`: the app directories hold env files with secrets, and nothing reads them."""
+
+    def setUp(self) -> None:
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)
+        root = Path(directory.name)
+        state = root / "state"
+        patched_servers = tuple(
+            dataclasses.replace(
+                server,
+                app_dir=root / "srv" / server.container_name,
+                cron_file=root / "cron.d" / f"superlists-{server.container_name}",
+            )
+            for server in config.SERVERS
+        )
+        for name, value in [
+            ("SERVERS", patched_servers),
+            ("STATE_DIR", state),
+            ("SECRETS_DIR", state / "secrets"),
+        ]:
+            patcher = mock.patch.object(config, name, value)
+            patcher.start()
+            self.addCleanup(patcher.stop)
+        self.old = []
+        for server in patched_servers:
+            (server.app_dir / "backups").mkdir(parents=True)
+            (server.app_dir / "superlists.env").write_text("EMAIL_PASSWORD=secret\n")
+            server.cron_file.parent.mkdir(exist_ok=True)
+            server.cron_file.write_text("17 3 * * * root docker exec …\n")
+            self.old += [server.app_dir, server.cron_file]
+        (state / "secrets").mkdir(parents=True)
+        for name in ("staging", "production"):
+            storage = state / "engines" / name / "storage"
+            storage.mkdir(parents=True)
+            key = state / "secrets" / f"ssh_host_ed25519_key.{name}"
+            key.write_text("private\n")
+            self.old += [storage.parent, key]
+        (state / "known_hosts").write_text("127.0.10.1 ssh-ed25519 KEY\n")
+        self.kept = [state / "engines" / "operator", state / "secrets" / "operator_ed25519"]
+        self.kept[0].mkdir(parents=True)
+        self.kept[1].write_text("the operator's key\n")
+
+    def test_down_removes_all_of_it_and_nothing_else(self) -> None:
+        self.assertCountEqual(servers.old_layout(), [*self.old, config.STATE_DIR / "known_hosts"])
+        removed = servers.remove_old_layout()
+        self.assertEqual(len(removed), len(self.old) + 1)
+        self.assertEqual(servers.old_layout(), [])
+        for path in self.old:
+            self.assertFalse(path.exists(), path)
+        for path in self.kept:
+            self.assertTrue(path.exists(), path)
+
+    def test_nothing_to_remove_on_a_machine_that_never_had_it(self) -> None:
+        servers.remove_old_layout()
+        self.assertEqual(servers.remove_old_layout(), [])
