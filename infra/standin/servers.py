@@ -12,6 +12,7 @@ the servers were engines on this machine, so each `up` deploys onto an engine wi
 import shutil
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import config, images, topology
@@ -42,14 +43,19 @@ def start() -> str:
 
 
 def import_images() -> str:
-    """The official images the deploy and `check` need, stood in for, in each server's engine."""
+    """The official images the deploy and `check` need, stood in for, in each server's engine:
+    both servers at once (an import is mostly waiting on SSH and the disk), each image in turn."""
     tarball = images.rootfs_tarball()
-    return "; ".join(
-        f"{host.hostname}: {image.stands_in_for} "
-        f"({images.ensure_image_on_host(host, image, tarball)})"
-        for host in HOSTS
-        for image in images.IMAGES
-    )
+
+    def import_into(host: IsolatedHost) -> str:
+        return ", ".join(
+            f"{image.stands_in_for} ({images.ensure_image_on_host(host, image, tarball)})"
+            for image in images.IMAGES
+        )
+
+    with ThreadPoolExecutor(max_workers=len(HOSTS)) as pool:
+        done = list(pool.map(import_into, HOSTS))
+    return "; ".join(f"{host.hostname}: {each}" for host, each in zip(HOSTS, done, strict=True))
 
 
 REMOVE_CONTAINERS = (
