@@ -15,7 +15,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import config, images, topology
+from . import config, host_changes, images, topology
 from .config import Server
 from .isolated_host import IsolatedHost
 from .steps import StepFailed
@@ -102,9 +102,13 @@ def old_layout() -> list[Path]:
 
 
 def remove_old_layout() -> list[str]:
-    """Remove what old_layout finds; what was removed."""
+    """Remove what old_layout finds; what was removed. Never through a mount (an old engine's
+    container still mounted there): `down`'s final check names such a mount instead."""
     removed = []
+    mount_points = [mount_point for mount_point, _ in host_changes.mounts()]
     for path in old_layout():
+        if any(host_changes.is_within(mount_point, path) for mount_point in mount_points):
+            continue
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         else:

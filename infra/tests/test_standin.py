@@ -16,6 +16,7 @@ from infra.standin import (
     config,
     deploy,
     engine,
+    host_changes,
     images,
     isolated_host,
     operator_env,
@@ -318,6 +319,17 @@ class OldLayoutTest(unittest.TestCase):
             self.assertFalse(path.exists(), path)
         for path in self.kept:
             self.assertTrue(path.exists(), path)
+
+    def test_never_removes_through_a_mount(self) -> None:
+        storage = config.STATE_DIR / "engines" / "staging" / "storage"
+        merged = f"{storage}/overlay/abc/merged"
+        with mock.patch.object(
+            host_changes, "mounts", return_value=[("/", "ext4"), (merged, "overlay")]
+        ):
+            removed = servers.remove_old_layout()
+        self.assertNotIn(str(storage.parent), removed)
+        self.assertTrue(storage.exists())
+        self.assertEqual(len(removed), len(self.old))  # all the rest, and known_hosts
 
     def test_nothing_to_remove_on_a_machine_that_never_had_it(self) -> None:
         servers.remove_old_layout()
