@@ -93,9 +93,13 @@ def old_layout() -> list[Path]:
         *(config.STATE_DIR / "engines" / name for name in ("staging", "production")),
         config.STATE_DIR / "known_hosts",
         *(
-            config.SECRETS_DIR / f"{kind}.{name}"
-            for kind in ("ssh_host_ed25519_key", "ssh_host_ed25519_key.pub", "authorized_keys")
+            config.SECRETS_DIR / file
             for name in ("staging", "production")
+            for file in (
+                f"ssh_host_ed25519_key.{name}",
+                f"ssh_host_ed25519_key.{name}.pub",
+                f"authorized_keys.{name}",
+            )
         ),
     ]
     return [path for path in paths if path.exists() or path.is_symlink()]

@@ -304,7 +304,9 @@ class OldLayoutTest(unittest.TestCase):
             storage.mkdir(parents=True)
             key = state / "secrets" / f"ssh_host_ed25519_key.{name}"
             key.write_text("private\n")
-            self.old += [storage.parent, key]
+            public_key = key.with_name(f"{key.name}.pub")  # as ssh-keygen names it
+            public_key.write_text("ssh-ed25519 KEY\n")
+            self.old += [storage.parent, key, public_key]
         (state / "known_hosts").write_text("127.0.10.1 ssh-ed25519 KEY\n")
         self.kept = [state / "engines" / "operator", state / "secrets" / "operator_ed25519"]
         self.kept[0].mkdir(parents=True)
