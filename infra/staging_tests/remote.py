@@ -1,6 +1,7 @@
 """How the staging tests reach the stand-in hosts: SSH, HTTP through the real forms, the mailbox."""
 
 import os
+import re
 import subprocess
 from urllib.parse import urlsplit
 
@@ -13,6 +14,8 @@ STAGING_URL = f"https://{config.STAGING_HOST}"
 STAGING_CONTAINER = config.STAGING.container_name
 PRODUCTION_CONTAINER = config.PRODUCTION.container_name
 PRODUCTION_URL = f"https://{config.PRODUCTION_HOST}"
+# ansible-playbook's recap line for staging when a deploy changed nothing there.
+STAGING_UNCHANGED = rf"{re.escape(config.STAGING_HOST)}\s*: ok=\d+\s+changed=0 "
 
 
 def ssh(
