@@ -219,15 +219,18 @@ def ensure_images(engine: Engine) -> str:
     return f"{engine.name}: {', '.join(found)}"
 
 
+def rootfs_label_query(image: StandinImage) -> str:
+    """The shell command that prints which rootfs `image` in an engine came from. (The label's
+    name, with its dots, must be a quoted string in the template: `index .Labels name` unquoted
+    is a template error, and every `up` imported the images again.)"""
+    template = f"{{{{index .Labels {json.dumps(ROOTFS_LABEL)}}}}}"
+    return shlex.join(["podman", "image", "inspect", "--format", template, image.name])
+
+
 def ensure_image_on_host(host: "IsolatedHost", image: StandinImage, tarball: Path) -> str:
     """Import `image` into the host's engine over SSH (the host cannot see the stand-in's state
     directory, where the rootfs is cached), unless it has this rootfs's already."""
-    inspect = subprocess.run(
-        host.ssh(f"podman image inspect --format '{{{{index .Labels {ROOTFS_LABEL!r}}}}}' "
-                 f"{shlex.quote(image.name)}"),
-        capture_output=True,
-        text=True,
-    )  # fmt: skip
+    inspect = subprocess.run(host.ssh(rootfs_label_query(image)), capture_output=True, text=True)
     if inspect.returncode == 0 and inspect.stdout.strip() == tarball.name:
         return "already there"
     say(f"importing {tarball.name} into {host.name}'s engine as {image.name}")

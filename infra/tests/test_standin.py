@@ -6,6 +6,7 @@ and `down`'s checks have their own files here (test_standin_daemons, test_standi
 
 import dataclasses
 import ipaddress
+import shlex
 import subprocess
 import tempfile
 import unittest
@@ -336,3 +337,16 @@ class OldLayoutTest(unittest.TestCase):
     def test_nothing_to_remove_on_a_machine_that_never_had_it(self) -> None:
         servers.remove_old_layout()
         self.assertEqual(servers.remove_old_layout(), [])
+
+
+class HostImageQueryTest(unittest.TestCase):
+    def test_the_label_is_a_quoted_string_in_the_template_the_host_shell_receives(self) -> None:
+        words = shlex.split(images.rootfs_label_query(images.PYTHON))
+        self.assertEqual(
+            words,
+            [
+                "podman", "image", "inspect", "--format",
+                '{{index .Labels "org.superlists.standin.rootfs"}}',
+                config.PYTHON_IMAGE,
+            ],
+        )  # fmt: skip
