@@ -1,6 +1,7 @@
 """How the staging tests reach the stand-in hosts: SSH, HTTP through the real forms, the mailbox."""
 
 import os
+import re
 import subprocess
 from urllib.parse import urlsplit
 
@@ -13,12 +14,18 @@ STAGING_URL = f"https://{config.STAGING_HOST}"
 STAGING_CONTAINER = config.STAGING.container_name
 PRODUCTION_CONTAINER = config.PRODUCTION.container_name
 PRODUCTION_URL = f"https://{config.PRODUCTION_HOST}"
+# ansible-playbook's recap line for staging when a deploy changed nothing there.
+STAGING_UNCHANGED = rf"{re.escape(config.STAGING_HOST)}\s*: ok=\d+\s+changed=0 "
 
 
-def ssh(host: str, shell_command: str) -> subprocess.CompletedProcess[str]:
-    """Run ``shell_command`` on a stand-in host as root; its exit status and output."""
+def ssh(
+    host: str, shell_command: str, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``shell_command`` on a stand-in host as root, ``input`` on its standard input; its
+    exit status and output."""
     return subprocess.run(
         ssh_command(f"{config.SSH_USER}@{host}", shell_command),
+        input=input,
         capture_output=True,
         text=True,
         timeout=120,

@@ -1,10 +1,11 @@
 """Production can never be wiped: both layers proven on the stand-in's fake production host.
 
-The fake production host (127.0.10.2) is deployed by the same playbook with production's
+The fake production host (config.PRODUCTION_HOST) is deployed by the same playbook with production's
 configuration: no staging marker is mounted into its container.
 """
 
 import os
+import re
 import subprocess
 import sys
 import unittest
@@ -40,7 +41,7 @@ class ProductionGuardsTest(unittest.TestCase):
         return server
 
     def test_client_refuses_a_host_matching_the_production_pattern(self) -> None:
-        server = self.production_target(FT_PRODUCTION_HOSTS=r"127\.0\.10\.2")
+        server = self.production_target(FT_PRODUCTION_HOSTS=re.escape(config.PRODUCTION_HOST))
         with self.assertRaisesRegex(ProductionTargetRefused, "matches FT_PRODUCTION_HOSTS"):
             server.reset()
         with self.assertRaisesRegex(ProductionTargetRefused, "matches FT_PRODUCTION_HOSTS"):

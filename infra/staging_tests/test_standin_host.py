@@ -11,7 +11,6 @@ import smtplib
 import socket
 import ssl
 import subprocess
-import tempfile
 import time
 import unittest
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from infra.staging_tests.remote import ssh
-from infra.standin import check, config, credentials, daemons, images
+from infra.standin import check, config, credentials, daemons, images, servers
 from infra.standin.__main__ import all_daemons
 from infra.standin.config import Server
 from infra.standin.mail import probe
@@ -95,7 +94,7 @@ class SeparateServersTest(StandinIntegrationTest):
             graph_root = succeeded(
                 ssh(server.address, "podman info --format '{{.Store.GraphRoot}}'")
             ).strip()
-            self.assertEqual(graph_root, str(server.engine.graph_root))
+            self.assertEqual(graph_root, str(servers.host_of(server).graph_root))
             graph_roots[server.name] = graph_root
         self.assertNotEqual(graph_roots["staging"], graph_roots["production"])
 
@@ -109,25 +108,116 @@ class SeparateServersTest(StandinIntegrationTest):
                     timeout=30,
                 )
             ).split()
-            own_key = Path(f"{server.host_key}.pub").read_text().split()[1]
+            own_key = Path(f"{servers.host_of(server).host_key}.pub").read_text().split()[1]
             self.assertEqual(scanned[1:3], ["ssh-ed25519", own_key])
-
-    def test_each_engine_has_its_own_bridge_with_its_own_gateway(self) -> None:
-        # Both app containers run, so both bridges exist.
-        for server in config.SERVERS:
-            addresses = succeeded(
-                subprocess.run(
-                    ["ip", "-o", "-4", "address", "show", "dev", server.engine.bridge],
-                    capture_output=True,
-                    text=True,
-                )
-            )
-            self.assertIn(f"inet {server.engine.gateway}/", addresses)
 
     def test_containers_on_either_server_reach_the_mail_server(self) -> None:
         for server in config.SERVERS:
             with self.subTest(server=server.name):
                 check.check_smtp_from_container(server)  # raises StepFailed if not
+
+
+# Run on a host with `python3 - URL`: what GETting URL answers, or "unreachable: why".
+FETCH = """\
+import sys, urllib.request
+try:
+    with urllib.request.urlopen(sys.argv[1], timeout=5) as answer:
+        print(answer.read().decode())
+except OSError as error:
+    print(f"unreachable: {error}")
+"""
+# Run on a host with `python3 - ADDRESS PORT...`: each port it can open a TCP connection to.
+CONNECTS = """\
+import socket, sys
+for port in sys.argv[2:]:
+    try:
+        socket.create_connection((sys.argv[1], int(port)), timeout=2).close()
+        print(port)
+    except OSError:
+        pass
+"""
+
+# Every process's command line, one a line, as the host's /proc has them (no procps needed).
+COMMAND_LINES = "for f in /proc/[0-9]*/cmdline; do tr \\\\0 ' ' < $f; echo; done 2>/dev/null"
+
+
+def python_on(server: Server, script: str, *arguments: str) -> str:
+    """What `script` prints, run by the Python on `server` (as the deploy's Ansible runs it)."""
+    command = shlex.join([config.REMOTE_PYTHON, "-", *arguments])
+    return succeeded(ssh(server.address, command, input=script))
+
+
+class ProductionUnseenFromStagingTest(StandinIntegrationTest):
+    """From inside staging (its SSH session, as an operator or an intruder there has it),
+    production is another machine: none of its files, processes, hostname, engine or Caddy
+    admin API, and not even its address. Each test first finds the thing on production itself,
+    so that "not seen from staging" is never "not there at all"."""
+
+    def on(self, server: Server, command: str) -> str:
+        return succeeded(ssh(server.address, command))
+
+    def test_each_server_has_its_own_hostname(self) -> None:
+        for server in config.SERVERS:
+            self.assertEqual(self.on(server, "hostname").strip(), server.name)
+
+    def test_productions_srv_and_cron_file_are_not_on_staging(self) -> None:
+        production, staging = config.PRODUCTION, config.STAGING
+        self.on(production, f"test -f {production.app_dir}/superlists.env")
+        self.on(production, f"test -f {production.cron_file}")
+        self.on(staging, f"test -f {staging.app_dir}/superlists.env")
+        listed = self.on(staging, "ls -A /srv /etc/cron.d")
+        self.assertIn(staging.app_dir.name, listed)
+        self.assertNotIn(production.app_dir.name, listed)
+        self.assertNotIn(production.cron_file.name, listed)
+        # Nor production's disk on this machine, where its /srv comes from.
+        disk = servers.host_of(production).directory
+        self.assertNotEqual(ssh(staging.address, f"test -e {disk}").returncode, 0)
+
+    def test_productions_processes_are_not_in_stagings_process_table(self) -> None:
+        # A process of our own on production, unmistakable by its command line.
+        seconds = f"3600.{secrets.randbelow(10**9)}"
+        pid = self.on(
+            config.PRODUCTION, f"nohup sleep {seconds} >/dev/null 2>&1 </dev/null & echo $!"
+        ).strip()
+        self.addCleanup(ssh, config.PRODUCTION_HOST, f"kill {pid}")
+        self.assertIn(f"sleep {seconds}", self.on(config.PRODUCTION, COMMAND_LINES))
+        self.assertNotIn(f"sleep {seconds}", self.on(config.STAGING, COMMAND_LINES))
+        namespaces = {
+            server.name: self.on(server, "readlink /proc/self/ns/pid").strip()
+            for server in config.SERVERS
+        }
+        self.assertNotEqual(namespaces["staging"], namespaces["production"])
+
+    def test_productions_engine_does_not_answer_on_staging(self) -> None:
+        # Where production's own sessions find its engine, tried from staging.
+        engine = self.on(config.PRODUCTION, "echo $DOCKER_HOST").strip()
+        self.assertIn(
+            config.PRODUCTION.container_name,
+            self.on(config.PRODUCTION, "docker ps --format '{{.Names}}'").split(),
+        )
+        seen = ssh(
+            config.STAGING_HOST,
+            f"DOCKER_HOST={shlex.quote(engine)} docker ps --format '{{{{.Names}}}}'",
+        )
+        self.assertNotIn(config.PRODUCTION.container_name, seen.stdout.split())
+
+    def test_productions_caddy_admin_api_does_not_answer_on_staging(self) -> None:
+        caddyfile = self.on(
+            config.PRODUCTION, f"cat {config.PRODUCTION.app_dir}/proxy/Caddyfile"
+        ).splitlines()
+        [admin] = [line.split()[1] for line in caddyfile if line.strip().startswith("admin ")]
+        url = f"http://{admin}/config/"
+        # Production's proxy, as production's own sessions reach its admin API: it binds there.
+        self.assertIn(config.PRODUCTION_HOST, python_on(config.PRODUCTION, FETCH, url))
+        # The same address from staging is staging's own proxy, if anything.
+        self.assertNotIn(config.PRODUCTION_HOST, python_on(config.STAGING, FETCH, url))
+
+    def test_production_is_unreachable_from_staging_but_from_this_machine(self) -> None:
+        ports = ("22", "443", "2019")
+        for port in ("22", "443"):
+            with socket.create_connection((config.PRODUCTION_HOST, int(port)), timeout=5):
+                pass
+        self.assertEqual(python_on(config.STAGING, CONNECTS, config.PRODUCTION_HOST, *ports), "")
 
 
 class StandinImagesTest(StandinIntegrationTest):
@@ -173,15 +263,22 @@ class StandinImagesTest(StandinIntegrationTest):
             f"{name}:{port} {{\n\tbind {config.STAGING_HOST}\n\ttls internal\n"
             '\trespond "stand-in caddy"\n}\n'
         )
-        directory = tempfile.TemporaryDirectory()
-        self.addCleanup(directory.cleanup)
-        (Path(directory.name) / "Caddyfile").write_text(caddyfile)
         container = f"caddy-probe-{secrets.token_hex(4)}"
+        # On the server, as the deploy puts its Caddyfile there: this machine's files are not.
+        directory = f"/srv/{container}"
+        succeeded(
+            ssh(
+                config.STAGING_HOST,
+                f"mkdir {directory} && cat > {directory}/Caddyfile",
+                input=caddyfile,
+            )
+        )
+        self.addCleanup(ssh, config.STAGING_HOST, f"rm -r {directory}")
         succeeded(
             ssh(
                 config.STAGING_HOST,
                 f"docker run -d --name {container} --network host "
-                f"-v {directory.name}/Caddyfile:/etc/caddy/Caddyfile:ro {config.CADDY_IMAGE}",
+                f"-v {directory}/Caddyfile:/etc/caddy/Caddyfile:ro {config.CADDY_IMAGE}",
             )
         )
         self.addCleanup(ssh, config.STAGING_HOST, f"docker rm -f {container}")

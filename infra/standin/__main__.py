@@ -7,7 +7,7 @@ up       start everything and deploy to staging with the real playbook (idempote
          balancer, two app hosts, two database hosts; see topology.py)
 down     stop everything `up` started, undo its changes, and check that nothing is left (exit
          status 1, naming what is, if anything is); --purge also deletes the state (keys,
-         passwords, images, the cached rootfs, Maildirs)
+         passwords, images, the cached rootfs, Maildirs, the servers' disks)
 status   what is running
 env      the variables the operator and the tests need, written to a file only root can read
          (they hold passwords); prints their names and the line that loads them, for
@@ -26,10 +26,8 @@ from . import (
     check,
     config,
     credentials,
-    cron,
     daemons,
     deploy,
-    deployed,
     engine,
     host_changes,
     images,
@@ -37,6 +35,7 @@ from . import (
     leftovers,
     operator_env,
     packages,
+    servers,
     ssh_client_config,
     sshd,
     topology,
@@ -53,11 +52,12 @@ def up(with_deploy: bool) -> None:
         ensure_packages,
         make_directories,
         build_rootfs,
-        start_engines,
-        import_images,
-        start_sshd,
+        start_operator_engine,
+        import_operator_images,
         start_mail,
-        start_cron,
+        start_servers,
+        import_server_images,
+        configure_ssh_client,
         check_everything,
     ]
     # Production takes only an image that passed the FTs on staging: scripts/release deploys it.
@@ -164,29 +164,16 @@ def build_rootfs() -> str:
     return images.build_rootfs()
 
 
-def start_engines() -> str:
-    started = []
-    for each in config.ENGINES:
-        summary = engine.start(each)
-        version = engine.verify_with_docker_cli(each)
-        started.append(f"{summary}, Podman {version} on {each.bridge} ({each.subnet})")
-    return "; ".join(started)
-
-
-def import_images() -> str:
-    return "; ".join(images.ensure_images(each) for each in config.ENGINES)
-
-
-def start_sshd() -> str:
-    return sshd.start()
-
-
 def start_mail() -> str:
     return mail.start()
 
 
-def start_cron() -> str:
-    return cron.start()
+def start_servers() -> str:
+    return servers.start()
+
+
+def import_server_images() -> str:
+    return servers.import_images()
 
 
 def check_everything() -> str:
@@ -207,12 +194,12 @@ def _deploy(server: config.Server) -> str:
 
 # --- down, status, env -------------------------------------------------------------------------
 def all_daemons() -> list[Daemon]:
-    """Every daemon, in the order `down` stops them: the servers' SSH (and its sessions) first."""
+    """Every daemon of `up`: the servers (each an isolated host), the operator's engine, and
+    the mail server and error receiver."""
     return [
-        *(sshd.daemon(server) for server in config.SERVERS),
+        *(host.daemon() for host in servers.HOSTS),
         *(engine.daemon(each) for each in config.ENGINES),
         *mail.DAEMONS,
-        cron.daemon(),
     ]
 
 
@@ -233,35 +220,47 @@ def _remove_containers() -> None:
                 print(
                     f"{PREFIX} removed the {each.name} engine's containers and volumes", flush=True
                 )
+    try:
+        removed = servers.remove_containers()
+    except StepFailed as error:
+        print(f"{PREFIX} {error}", flush=True)
+    else:
+        if removed:
+            print(f"{PREFIX} removed the containers and volumes of {', '.join(removed)}")
 
 
 def down(purge: bool) -> bool:
     """Stop and undo everything; True if nothing of the stand-in is left on the machine."""
     _remove_containers()
-    stopped = daemons.stop_all(all_daemons())
-    # Hosts of their own (isolated_host): each shut down, its namespace, cgroups and disk removed.
-    stopped += isolated_host.remove_all()
+    # The isolated hosts first (each shut down, its namespace and cgroups removed; the multi-host
+    # topology's disks too, the servers' only with --purge), then what serves them.
+    stopped = isolated_host.remove_all(keep=() if purge else servers.KEPT_DISKS)
+    stopped += daemons.stop_all(all_daemons())
     print(f"{PREFIX} stopped: {', '.join(stopped) or 'nothing was running'}", flush=True)
     strays = leftovers.stop_stray_processes()
     if strays:
         print(f"{PREFIX} stopped what outlived them: {', '.join(strays)}", flush=True)
     sshd.after_stop()
-    cron.after_stop()
     undone = host_changes.undo()
     if undone:
         print(f"{PREFIX} undid the engines' changes to the host: {', '.join(undone)}", flush=True)
     shutil.rmtree(config.RUNTIME_DIR, ignore_errors=True)
-    removed = deployed.remove(config.SERVERS, purge)
-    if removed:
-        print(f"{PREFIX} removed what the deploys made: {', '.join(removed)}", flush=True)
+    old = servers.remove_old_layout()
+    if old:
+        print(
+            f"{PREFIX} removed what the stand-in kept on this machine before its servers were "
+            f"hosts of their own: {', '.join(old)}",
+            flush=True,
+        )
     if purge:
         mail.remove_mail_user_if_created()
         shutil.rmtree(config.STATE_DIR, ignore_errors=True)
         print(
-            f"{PREFIX} purged {config.STATE_DIR} (keys, passwords, CA, images, rootfs, mail)",
+            f"{PREFIX} purged {config.STATE_DIR} (keys, passwords, CA, images, rootfs, mail, "
+            "the servers' disks)",
             flush=True,
         )
-    left = leftovers.find() + deployed.left(config.SERVERS, purged=purge)
+    left = leftovers.find()
     if purge and config.STATE_DIR.exists():
         left.append(f"directory {config.STATE_DIR}")
     if left:
@@ -272,15 +271,16 @@ def down(purge: bool) -> bool:
     if purge:
         print(
             f"{PREFIX} down and purged: no process, mount, network namespace, interface, "
-            "firewall rule, cgroup, cron file, app directory, key, password or backup of the "
-            "stand-in is left.",
+            "firewall rule, cgroup, key, password, disk or backup of the stand-in is left.",
             flush=True,
         )
     else:
+        kept = [str(host.directory) for host in servers.HOSTS if host.directory.exists()]
         print(
-            f"{PREFIX} down: no process, mount, network namespace, interface, firewall rule, "
-            f"cgroup or cron file of the stand-in is left. Kept for `up` (`down --purge` "
-            f"deletes them): {', '.join([str(config.STATE_DIR), *deployed.kept(config.SERVERS)])}",
+            f"{PREFIX} down: no process, mount, network namespace, interface, firewall rule or "
+            f"cgroup of the stand-in is left. Kept for `up` (`down --purge` deletes them): "
+            f"{', '.join([str(config.STATE_DIR), *kept])} (the servers' disks: host keys, "
+            "/srv with env files and backups, /etc/cron.d, images)",
             flush=True,
         )
     return True

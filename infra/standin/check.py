@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from functional_tests.mailbox import NoSuchEmail
 
-from . import config, credentials
+from . import config, credentials, servers
 from .commands import run
 from .config import Server
 from .mail import probe
@@ -32,24 +32,26 @@ with smtplib.SMTP({host!r}, {port!r}, timeout=10) as smtp:
 
 
 def check_ssh(server: Server) -> None:
-    """Over SSH, as the deploy will: `docker` answers, `podman` uses the server's own storage,
-    and the Python that Ansible runs there has the modules community.docker needs."""
+    """Over SSH, as the operator and the deploy will (`ssh root@ADDRESS`): the server says its
+    own name, `docker` answers, `podman` uses the host's own storage, and the Python Ansible
+    runs there has the modules community.docker needs."""
+    host = servers.host_of(server)
     # One SSH connection for all of it: each costs half a second.
     commands = [
+        "hostname",
         "docker version --format '{{.Server.Version}}' >/dev/null",
         "podman info --format '{{.Store.GraphRoot}}'",
         f"{config.REMOTE_PYTHON} -c 'import docker, requests'",
     ]
-    graph_root = run(
+    answer = run(
         ssh(server.address, " && ".join(commands)),
-        fix=f"see {config.log_file(server.daemon_name)}, and "
-        f"{config.log_file(server.engine.daemon_name)} for the engine; python3-docker and "
-        "python3-requests come with the ensure_packages step",
-    ).strip()
-    if graph_root != str(server.engine.graph_root):
+        fix=f"see {config.log_file(host.daemon().name)}; python3-docker and python3-requests "
+        "come with the ensure_packages step",
+    ).split()
+    if answer != [server.name, str(host.graph_root)]:
         raise StepFailed(
-            f"`podman info` over SSH to {server.address} uses the storage in {graph_root}, not "
-            f"{server.name}'s own ({server.engine.graph_root}): see {server.sshd_config}"
+            f"the server at {server.address} answers {answer}, not its name {server.name} and "
+            f"its own storage {host.graph_root}"
         )
 
 
@@ -87,8 +89,8 @@ def check_smtp_from_container(server: Server) -> None:
         ssh(server.address, "docker", "run", "--rm", "-i", config.PYTHON_IMAGE, "python", "-"),
         input=script.encode(),
         fix=f"a container on {server.name} must reach SMTP at "
-        f"{config.EMAIL_HOST_FOR_CONTAINERS}:{config.SMTP_PORT} (its engine's bridge gateway "
-        f"{server.engine.gateway})",
+        f"{config.EMAIL_HOST_FOR_CONTAINERS}:{config.SMTP_PORT} (this machine's end of the "
+        f"server's link, {server.operator_end})",
     )
     try:
         probe.take_mail_for(recipient, SUBJECT_FROM_CONTAINER, sent_after)
@@ -104,7 +106,8 @@ def check() -> str:
     for server in config.SERVERS:
         check_smtp_from_container(server)
     return (
-        "ssh, docker and podman on each server reach its own engine; SMTP 530 without AUTH; "
+        "each server answers over SSH as itself, docker and podman there on its own engine; "
+        "SMTP 530 without AUTH; "
         f"mail over POP3; SMTP from a container on each server via "
         f"{config.EMAIL_HOST_FOR_CONTAINERS}"
     )

@@ -1,14 +1,18 @@
 """Every fact about the stand-in hosts, defined once and read everywhere else.
 
-The stand-in is three machines in one, each with its own rootful Podman engine:
+The stand-in is separate machines on one, each a server of its own:
 
-- the **operator's machine**, where the playbook runs and builds the image (its engine is the
-  operator's "local Docker", `DOCKER_HOST` of `python -m infra.standin env`);
-- **staging** at 127.0.10.1 and a fake **production** at 127.0.10.2, each a server with its own
-  sshd and its own engine, so that SSH to one never reaches the other's containers.
+- the **operator's machine** (this one), where the playbook runs and builds the image in its own
+  rootful Podman engine (the operator's "local Docker", `DOCKER_HOST` of
+  `python -m infra.standin env`), and where the mail server and the error receiver run;
+- **staging** and a fake **production** (`up`), or a load balancer, app and database hosts
+  (`up --topology multi`): each an isolated host (isolated_host) with its own network, mount,
+  PID and UTS namespaces, so its own address, hostname, /srv, /etc/cron.d, processes, sshd and
+  Podman engine. The operator's side reaches a host only at its address (its sshd and the ports
+  it publishes); staging and production reach nothing but the operator's end of their own link.
 
-Their addresses are in 127.0.0.0/8, which Linux routes to the loopback interface as a whole:
-nothing is configured for them, and no traffic to them ever leaves the machine.
+Their addresses are in ISOLATED_HOSTS_SUBNET, a private subnet made of the stand-in's own veth
+pairs: no traffic to them ever leaves the machine.
 """
 
 import ipaddress
@@ -115,8 +119,8 @@ class Engine:
 
 
 OPERATOR_ENGINE = Engine("operator", subnet="10.88.10.0/24", gateway="10.88.10.1")
-STAGING_ENGINE = Engine("staging", subnet="10.88.11.0/24", gateway="10.88.11.1")
-PRODUCTION_ENGINE = Engine("production", subnet="10.88.12.0/24", gateway="10.88.12.1")
+# The servers' engines run inside their isolated hosts (isolated_host), each its own.
+ENGINES = (OPERATOR_ENGINE,)
 
 # This sandbox cannot raise rlimits, so containers must ask for no more than the host's 20000.
 CONTAINER_ULIMITS = ("nofile=4096:4096", "nproc=4096:4096")
@@ -146,7 +150,7 @@ def isolated_host_link(index: int) -> tuple[str, str]:
 
 # --- The multi-host topology (`up --topology multi`, infra/inventory.standin-multi.yaml) -------
 # Each group of the inventory, and its isolated hosts as (name, link index). The indexes start
-# at 8, clear of the ones infra/host_tests uses, so both can run on one machine.
+# at 8, clear of the ones infra/host_tests (0, 1) and the servers below (2, 3) use.
 MULTI_HOST_GROUPS: dict[str, tuple[tuple[str, int], ...]] = {
     "lb": (("lb1", 8),),
     "app": (("app1", 9), ("app2", 10)),
@@ -159,19 +163,22 @@ MULTI_APP_MAIL_HOSTS = tuple(
 )
 
 
-# --- Servers: an address, an sshd and an engine each -------------------------------------------
+# --- Servers of `up` (infra/inventory.standin.yaml): each an isolated host --------------------
 SSH_PORT = 22
 SSH_USER = "root"
 
 
 @dataclass(frozen=True)
 class Server:
-    """A stand-in server: SSH on its own address (own sshd, own host key) in front of its own
-    engine, which its SSH sessions reach as a real server's reach /var/run/docker.sock."""
+    """A stand-in server: an isolated host (servers.host_of makes it) whose address is the host's
+    end of the `link`th /30 of ISOLATED_HOSTS_SUBNET. Its SSH sessions reach its own engine as a
+    real server's reach /var/run/docker.sock, and nothing of the other server."""
 
-    name: str
-    address: str
-    engine: Engine
+    name: str  # its inventory group and its hostname
+    # Its isolated host's name, which names its network namespace, interfaces and directory
+    # (at most 8 characters: Linux's interface names are short).
+    machine: str
+    link: int
     # What the deploy makes there, as infra/inventory.standin.yaml sets it (a test holds them
     # equal): the app's container, its directory on the host, and its cron file.
     container_name: str
@@ -179,49 +186,33 @@ class Server:
     cron_file: Path
 
     @property
-    def runtime_dir(self) -> Path:
-        return RUNTIME_DIR / "servers" / self.name
+    def address(self) -> str:
+        return isolated_host_link(self.link)[1]
 
     @property
-    def sshd_config(self) -> Path:
-        return self.runtime_dir / "sshd_config"
-
-    @property
-    def host_key(self) -> Path:
-        return SECRETS_DIR / f"ssh_host_ed25519_key.{self.name}"
-
-    @property
-    def authorized_keys(self) -> Path:
-        return SECRETS_DIR / f"authorized_keys.{self.name}"
-
-    @property
-    def daemon_name(self) -> str:
-        return f"sshd-{self.name}"
-
-    def session_environment(self) -> dict[str, str]:
-        """Set in every SSH session (sshd's SetEnv): `docker` and `podman` there use this
-        server's engine only, as they would use the one Docker of a real server."""
-        return {**self.engine.client_environment(), PROCESS_MARKER: f"ssh-session-{self.name}"}
+    def operator_end(self) -> str:
+        """This machine's end of the server's link: where the server's containers reach the
+        mail server and the error receiver (as host.containers.internal)."""
+        return isolated_host_link(self.link)[0]
 
 
 STAGING = Server(
     "staging",
-    "127.0.10.1",
-    STAGING_ENGINE,
+    "staging",
+    2,
     container_name="superlists",
     app_dir=Path("/srv/superlists"),
     cron_file=Path("/etc/cron.d/superlists-superlists"),
 )
 PRODUCTION = Server(
     "production",
-    "127.0.10.2",
-    PRODUCTION_ENGINE,
+    "prod",
+    3,
     container_name="superlists-production",
     app_dir=Path("/srv/superlists-production"),
     cron_file=Path("/etc/cron.d/superlists-superlists-production"),
 )
 SERVERS = (STAGING, PRODUCTION)
-ENGINES = (OPERATOR_ENGINE, STAGING_ENGINE, PRODUCTION_ENGINE)
 
 STAGING_HOST = STAGING.address
 PRODUCTION_HOST = PRODUCTION.address
@@ -244,7 +235,6 @@ OPERATOR_KEY = SECRETS_DIR / "operator_ed25519"
 # local_ca_dir and local_ca_bundle: a test checks they agree).
 CA_DIR = STATE_DIR / "ca"
 CA_BUNDLE = STATE_DIR / "ca-bundle.pem"
-KNOWN_HOSTS = STATE_DIR / "known_hosts"
 USER_SSH_CONFIG = Path.home() / ".ssh" / "config"
 # What Ansible should use as ansible_python_interpreter on the stand-in hosts: Debian's Python,
 # with python3-docker and python3-requests for the community.docker modules.
@@ -292,13 +282,13 @@ MAIL_RUNTIME_DIR = RUNTIME_DIR / "mail"
 DOVECOT_BASE_DIR = MAIL_RUNTIME_DIR / "dovecot"
 DOVECOT_CONFIG = MAIL_RUNTIME_DIR / "dovecot.conf"
 DOVECOT_PASSWD_FILE = MAIL_RUNTIME_DIR / "dovecot.passwd"
-# A container cannot reach the host's 127.x addresses, so the SMTP server also listens on each
-# server engine's bridge gateway; Podman puts this name in every container's /etc/hosts,
-# pointing at the gateway of the container's network.
+# A server's containers reach only the operator's end of their host's link, so the SMTP server
+# also listens there; Podman puts this name in every container's /etc/hosts, and each isolated
+# host's engine points it at that end (host_containers_internal_ip).
 EMAIL_HOST_FOR_CONTAINERS = "host.containers.internal"
 SMTP_LISTEN_ADDRESSES = (
     MAIL_HOST,
-    *(server.engine.gateway for server in SERVERS),
+    *(server.operator_end for server in SERVERS),
     *MULTI_APP_MAIL_HOSTS,
 )
 # The error receiver (kent, a fake Sentry) on the same addresses: error reports from the
@@ -328,6 +318,9 @@ APT_PACKAGES = (
     "python3-requests",
     # Debian's cron: the deploy's daily backup fires on the stand-in hosts as on a server.
     "cron",
+    # The isolated hosts: `ip netns` and veths (iproute2), `unshare` and `nsenter` (util-linux).
+    "iproute2",
+    "util-linux",
 )
 # The multi-host topology's db hosts run Debian's PostgreSQL from the machine's /usr, which an
 # isolated host shares (as a real db host would have it from apt).

@@ -22,7 +22,7 @@ from .steps import StepFailed, say
 @dataclass(frozen=True)
 class Daemon:
     name: str  # its PID file and log are named for it
-    description: str  # what it is, for messages: "sshd of staging on 127.0.10.1:22"
+    description: str  # what it is, for messages: "the mail server on 127.0.10.3:587"
     command: tuple[str, ...]
     # The readiness probe: true once the daemon serves its clients, and for as long as it does.
     ready: Callable[[], bool]

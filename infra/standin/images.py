@@ -13,17 +13,23 @@ Dockerfile does); Caddy is Debian's 2.6.2; and each image also holds the other's
 
 import hashlib
 import json
+import shlex
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import apt_sources, config
 from .commands import run
 from .config import Engine
 from .engine import podman
 from .steps import StepFailed, say
+
+if TYPE_CHECKING:
+    from .isolated_host import IsolatedHost
 
 # Only the CA bundle setting: the host's pip also points at local wheel directories that do
 # not exist inside containers.
@@ -211,3 +217,30 @@ def ensure_images(engine: Engine) -> str:
             podman(engine, "rmi", "--force", image.name)  # from an older rootfs
         found.append(f"{image.stands_in_for} ({_import(engine, image, tarball)})")
     return f"{engine.name}: {', '.join(found)}"
+
+
+def rootfs_label_query(image: StandinImage) -> str:
+    """The shell command that prints which rootfs `image` in an engine came from. (The label's
+    name, with its dots, must be a quoted string in the template: `index .Labels name` unquoted
+    is a template error, and every `up` imported the images again.)"""
+    template = f"{{{{index .Labels {json.dumps(ROOTFS_LABEL)}}}}}"
+    return shlex.join(["podman", "image", "inspect", "--format", template, image.name])
+
+
+def ensure_image_on_host(host: "IsolatedHost", image: StandinImage, tarball: Path) -> str:
+    """Import `image` into the host's engine over SSH (the host cannot see the stand-in's state
+    directory, where the rootfs is cached), unless it has this rootfs's already."""
+    inspect = subprocess.run(host.ssh(rootfs_label_query(image)), capture_output=True, text=True)
+    if inspect.returncode == 0 and inspect.stdout.strip() == tarball.name:
+        return "already there"
+    say(f"importing {tarball.name} into {host.name}'s engine as {image.name}")
+    command = ["podman", "import", *import_changes(image, tarball), "-", image.name]
+    with tarball.open("rb") as archive:
+        imported = subprocess.run(
+            host.ssh(shlex.join(command)), stdin=archive, capture_output=True, timeout=600
+        )
+    if imported.returncode != 0:
+        raise StepFailed(
+            f"importing {image.name} into {host.name} failed: {imported.stderr.decode()[-500:]}"
+        )
+    return run(host.ssh(shlex.join(["podman", "run", "--rm", image.name, *image.check]))).strip()

@@ -1,4 +1,5 @@
-"""The block `up` adds to ~/.ssh/config so that `ssh root@127.0.10.1` works like a real server.
+"""The block `up` adds to ~/.ssh/config so that `ssh root@ADDRESS` reaches a stand-in host as it
+would a real server.
 
 The block goes at the top of the file: ssh uses the first value it finds for each option, so
 our IdentityFile and known-hosts settings win over any `Host *` further down. It ends with
@@ -15,21 +16,18 @@ END = "# END superlists stand-in hosts"
 
 
 def block() -> str:
-    # The multi-host topology's hosts: each host key is in that host's own known_hosts file.
-    from .topology import HOSTS as MULTI_HOSTS  # topology imports sshd, which imports this
+    # Every isolated host, of either topology: each host key is in that host's own known_hosts.
+    from .servers import HOSTS as SERVER_HOSTS  # these import sshd, which imports this
+    from .topology import HOSTS as MULTI_HOSTS
 
+    hosts = (*SERVER_HOSTS, *MULTI_HOSTS)
     return "\n".join(
         [
             BEGIN,
-            f"Host {' '.join(config.SSH_HOSTS)}",
+            f"Host {' '.join(host.address for host in hosts)}",
             f"    IdentityFile {config.OPERATOR_KEY}",
             "    IdentitiesOnly yes",
-            f"    UserKnownHostsFile {config.KNOWN_HOSTS}",
-            "    StrictHostKeyChecking yes",
-            f"Host {' '.join(host.address for host in MULTI_HOSTS)}",
-            f"    IdentityFile {config.OPERATOR_KEY}",
-            "    IdentitiesOnly yes",
-            f"    UserKnownHostsFile {' '.join(str(host.known_hosts) for host in MULTI_HOSTS)}",
+            f"    UserKnownHostsFile {' '.join(str(host.known_hosts) for host in hosts)}",
             "    StrictHostKeyChecking yes",
             "Host *",
             END,

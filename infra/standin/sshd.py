@@ -1,12 +1,11 @@
-"""The SSH servers of the stand-in hosts: one sshd per server, root by key only, on port 22 of
-that server's address and no other.
+"""The SSH servers of the stand-in hosts: one sshd in each isolated host, root by key only, on
+port 22 of that host's address and no other.
 
-Each has its own configuration and host key; the operator's key pair is generated once in the
-state directory and authorized on both. The operator's ~/.ssh/config gets a marked block (see
-ssh_client_config) so that plain `ssh root@127.0.10.1` works, each host key already known and
-strictly checked. Each sshd gives its sessions its own engine's DOCKER_HOST, CONTAINERS_CONF
-and CONTAINERS_STORAGE_CONF, so that `docker` and `podman` there see that server's containers
-and never the other's.
+Each has its own configuration and host key (isolated_host writes them); the operator's key pair
+is generated once in the state directory and authorized on every host. The operator's
+~/.ssh/config gets a marked block (see ssh_client_config) so that plain `ssh root@ADDRESS` works,
+each host key already known and strictly checked. Each sshd gives its sessions its host's engine
+(DOCKER_HOST, CONTAINERS_CONF, CONTAINERS_STORAGE_CONF), as /var/run/docker.sock on a real server.
 """
 
 import socket
@@ -14,10 +13,8 @@ from pathlib import Path
 
 from functional_tests.ssh import ssh_command
 
-from . import config, daemons, footprint, ssh_client_config
+from . import config, footprint, ssh_client_config
 from .commands import run
-from .config import Server
-from .daemons import Daemon
 from .steps import say
 
 PROGRAM = "/usr/sbin/sshd"
@@ -29,16 +26,6 @@ def ensure_key(path: Path, comment: str) -> None:
         config.SECRETS_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
         say(f"generating {path}")
         run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", str(path)])
-
-
-def sshd_config(server: Server) -> str:
-    return sshd_config_text(
-        f"`python -m infra.standin up`: the {server.name} server's sshd",
-        address=server.address,
-        host_key=server.host_key,
-        authorized_keys=server.authorized_keys,
-        session_environment=server.session_environment(),
-    )
 
 
 def sshd_config_text(
@@ -73,56 +60,12 @@ Subsystem sftp internal-sftp
 """
 
 
-def known_hosts_lines() -> str:
-    lines = []
-    for server in config.SERVERS:
-        key_type, key = Path(f"{server.host_key}.pub").read_text().split()[:2]
-        lines.append(f"{server.address} {key_type} {key}\n")
-    return "".join(lines)
-
-
-def _write_files() -> None:
-    ensure_key(config.OPERATOR_KEY, "superlists stand-in operator")
-    operator_public_key = Path(f"{config.OPERATOR_KEY}.pub").read_text()
-    for server in config.SERVERS:
-        ensure_key(server.host_key, f"superlists stand-in {server.name} host key")
-        server.authorized_keys.write_text(operator_public_key)
-        server.authorized_keys.chmod(0o600)
-        server.runtime_dir.mkdir(parents=True, exist_ok=True)
-        server.sshd_config.write_text(sshd_config(server))
-        run(
-            [PROGRAM, "-t", "-f", str(server.sshd_config)],
-            fix=f"the generated {server.sshd_config} is invalid",
-        )
-    config.KNOWN_HOSTS.write_text(known_hosts_lines())
-
-
 def answers(address: str) -> bool:
     try:
         with socket.create_connection((address, config.SSH_PORT), timeout=2) as connection:
             return connection.recv(4).startswith(b"SSH-")
     except OSError:
         return False
-
-
-def daemon(server: Server) -> Daemon:
-    return Daemon(
-        name=server.daemon_name,
-        description=f"sshd of {server.name} on {server.address}:{config.SSH_PORT}",
-        command=(PROGRAM, "-D", "-e", "-f", str(server.sshd_config)),
-        ready=lambda: answers(server.address),
-        program=str(server.sshd_config),
-        config_files=(server.sshd_config,),
-        ready_timeout=10,
-        hint=f"is another sshd listening on 0.0.0.0:{config.SSH_PORT}?",
-    )
-
-
-def start() -> str:
-    footprint.ensure_directory(PRIVILEGE_SEPARATION_DIR, mode=0o755)  # `sshd -t` needs it too
-    _write_files()
-    ssh_client_config.install()
-    return "; ".join(daemons.ensure_running(daemon(server)) for server in config.SERVERS)
 
 
 def ssh(host: str, *command: str) -> list[str]:
@@ -132,6 +75,7 @@ def ssh(host: str, *command: str) -> list[str]:
 
 
 def after_stop() -> None:
-    """Undo what `start` changed outside the stand-in's directories (call once sshd is down)."""
+    """Undo what `up` changed for SSH outside the stand-in's directories (call once the hosts
+    are down)."""
     ssh_client_config.remove()
     footprint.remove_directory_if_created(PRIVILEGE_SEPARATION_DIR)

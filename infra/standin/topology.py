@@ -9,15 +9,13 @@ config.ISOLATED_HOSTS_SUBNET. Which host may talk to which port is the deploy's 
 """
 
 import os
-import shlex
-import subprocess
 import time
 from pathlib import Path
 
 from . import config, footprint, host_changes, images, processes
 from .commands import run
 from .isolated_host import IsolatedHost
-from .steps import StepFailed, say
+from .steps import StepFailed
 
 GROUPS: dict[str, tuple[IsolatedHost, ...]] = {
     group: tuple(
@@ -70,33 +68,10 @@ def import_images() -> str:
         for host in GROUPS[group]:
             for image in needed:
                 done.append(
-                    f"{host.name}: {image.stands_in_for} ({_ensure_image(host, image, tarball)})"
+                    f"{host.name}: {image.stands_in_for} "
+                    f"({images.ensure_image_on_host(host, image, tarball)})"
                 )
     return "; ".join(done) or "none needed"
-
-
-def _ensure_image(host: IsolatedHost, image: images.StandinImage, tarball: Path) -> str:
-    """Import `image` into the host's engine over SSH (the host cannot see the stand-in's state
-    directory, where the rootfs is cached), unless it has this rootfs's already."""
-    inspect = subprocess.run(
-        host.ssh(f"podman image inspect --format '{{{{index .Labels {images.ROOTFS_LABEL!r}}}}}' "
-                 f"{shlex.quote(image.name)}"),
-        capture_output=True,
-        text=True,
-    )  # fmt: skip
-    if inspect.returncode == 0 and inspect.stdout.strip() == tarball.name:
-        return "already there"
-    say(f"importing {tarball.name} into {host.name}'s engine as {image.name}")
-    command = ["podman", "import", *images.import_changes(image, tarball), "-", image.name]
-    with tarball.open("rb") as archive:
-        imported = subprocess.run(
-            host.ssh(shlex.join(command)), stdin=archive, capture_output=True, timeout=600
-        )
-    if imported.returncode != 0:
-        raise StepFailed(
-            f"importing {image.name} into {host.name} failed: {imported.stderr.decode()[-500:]}"
-        )
-    return run(host.ssh(shlex.join(["podman", "run", "--rm", image.name, *image.check]))).strip()
 
 
 def check_hosts() -> str:

@@ -135,6 +135,8 @@ class PlaybookTest(unittest.TestCase):
                         self.assertEqual(task["ansible.builtin.template"]["mode"], "0600")
 
     def test_standin_inventory_overrides_the_defaults(self) -> None:
+        from infra.standin import config
+
         result = subprocess.run(
             [
                 ANSIBLE_PLAYBOOK.with_name("ansible-inventory"),
@@ -143,7 +145,7 @@ class PlaybookTest(unittest.TestCase):
                 "--playbook-dir",
                 PLAYBOOK.parent,
                 "--host",
-                "127.0.10.1",
+                config.STAGING_HOST,
             ],
             capture_output=True,
             text=True,
@@ -163,7 +165,9 @@ class PlaybookTest(unittest.TestCase):
         self.assertEqual(list(inventory["production"]["hosts"]), [config.PRODUCTION_HOST])
         for server in [config.STAGING, config.PRODUCTION]:
             host_vars = inventory[server.name]["hosts"][server.address]
-            self.assertEqual(host_vars["docker_host"], server.engine.docker_host)
+            # The host's own engine is where the role's default looks (/var/run/docker.sock).
+            self.assertNotIn("docker_host", host_vars)
+            self.assertEqual(host_vars["proxy_address"], server.address)
             self.assertEqual(host_vars["container_name"], server.container_name)
             self.assertEqual(host_vars["app_dir"], str(server.app_dir))
             self.assertEqual(host_vars["cron_file"], str(server.cron_file))

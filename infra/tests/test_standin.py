@@ -4,7 +4,9 @@ Their integration tests are in infra/staging_tests/test_standin_host.py; the dae
 and `down`'s checks have their own files here (test_standin_daemons, test_standin_leftovers).
 """
 
+import dataclasses
 import ipaddress
+import shlex
 import subprocess
 import tempfile
 import unittest
@@ -15,103 +17,75 @@ from infra.standin import (
     config,
     deploy,
     engine,
+    host_changes,
     images,
+    isolated_host,
     operator_env,
+    servers,
     ssh_client_config,
-    sshd,
+    topology,
 )
 from infra.standin.mail import mailboxes
 
 
 class SeparateHostsTest(unittest.TestCase):
-    """Staging and production share nothing that would let one reach the other's containers."""
+    """Staging and production are isolated hosts that share nothing but the operator's side."""
 
-    def test_each_server_has_its_own_address_engine_and_sshd(self) -> None:
+    def test_each_server_is_an_isolated_host_of_its_own(self) -> None:
         self.assertEqual([server.address for server in config.SERVERS], list(config.SSH_HOSTS))
-        for attribute in ("name", "address", "engine", "sshd_config", "host_key", "daemon_name"):
+        for server, host in zip(config.SERVERS, servers.HOSTS, strict=True):
+            self.assertEqual(host.address, server.address)
+            self.assertEqual(host.operator_address, server.operator_end)
+            self.assertEqual(host.hostname, server.name)
+        for attribute in ("name", "hostname", "address", "netns", "directory", "known_hosts"):
             with self.subTest(attribute=attribute):
-                values = [getattr(server, attribute) for server in config.SERVERS]
+                values = [getattr(host, attribute) for host in servers.HOSTS]
                 self.assertEqual(len(set(values)), len(values))
 
-    def test_each_engine_has_its_own_storage_socket_and_network(self) -> None:
-        for attribute in (
-            "graph_root",
-            "run_root",
-            "tmp_dir",
-            "network_config_dir",
-            "containers_conf",
-            "storage_conf",
-            "socket",
-            "network_name",
-            "bridge",
-            "subnet",
-            "gateway",
-        ):
-            with self.subTest(attribute=attribute):
-                values = [getattr(each, attribute) for each in config.ENGINES]
-                self.assertEqual(len(set(values)), len(values))
+    def test_a_server_reaches_nothing_but_this_machines_end_of_its_link(self) -> None:
+        for host in servers.HOSTS:
+            self.assertEqual(host.routes, ())
 
-    def test_engine_networks_are_disjoint_and_their_gateways_inside_them(self) -> None:
-        subnets = [ipaddress.ip_network(each.subnet) for each in config.ENGINES]
-        for index, subnet in enumerate(subnets):
-            for other in subnets[index + 1 :]:
-                self.assertFalse(subnet.overlaps(other), f"{subnet} overlaps {other}")
-        for each in config.ENGINES:
-            self.assertIn(ipaddress.ip_address(each.gateway), ipaddress.ip_network(each.subnet))
-            self.assertLessEqual(len(each.bridge), 15)  # Linux's limit for interface names
+    def test_servers_links_are_clear_of_the_multi_host_and_host_tests_links(self) -> None:
+        host_tests = {0, 1}  # infra/host_tests' two hosts
+        multi = {index for members in config.MULTI_HOST_GROUPS.values() for _, index in members}
+        links = {server.link for server in config.SERVERS}
+        self.assertEqual(len(links), len(config.SERVERS))
+        self.assertFalse(links & (host_tests | multi))
 
-    def test_every_servers_containers_can_reach_the_smtp_server(self) -> None:
-        for server in config.SERVERS:
-            self.assertIn(server.engine.gateway, config.SMTP_LISTEN_ADDRESSES)
+    def test_every_servers_containers_reach_the_mail_server_and_error_receiver(self) -> None:
+        for server, host in zip(config.SERVERS, servers.HOSTS, strict=True):
+            self.assertIn(server.operator_end, config.SMTP_LISTEN_ADDRESSES)
+            self.assertIn(server.operator_end, config.ERROR_RECEIVER_LISTEN_ADDRESSES)
+            # The name the deploy gives the app for them resolves there in the containers.
+            self.assertIn(
+                f'host_containers_internal_ip = "{server.operator_end}"', host._containers_conf()
+            )
         self.assertIn(config.MAIL_HOST, config.SMTP_LISTEN_ADDRESSES)
 
     def test_the_operators_local_docker_is_no_servers_engine(self) -> None:
-        servers_engines = {server.engine.docker_host for server in config.SERVERS}
-        self.assertNotIn(config.DOCKER_HOST, servers_engines)
+        for host in servers.HOSTS:
+            self.assertNotIn(config.DOCKER_HOST, host._sshd_config())
+            self.assertIn(f"DOCKER_HOST=unix://{isolated_host.ENGINE_SOCKET}", host._sshd_config())
 
     def test_addresses_stay_on_this_machine(self) -> None:
-        for address in [*config.SSH_HOSTS, config.MAIL_HOST]:
-            self.assertTrue(ipaddress.ip_address(address).is_loopback, address)
+        subnet = ipaddress.ip_network(config.ISOLATED_HOSTS_SUBNET)
+        self.assertTrue(subnet.is_private)
+        for address in config.SSH_HOSTS:
+            self.assertIn(ipaddress.ip_address(address), subnet)
+        self.assertTrue(ipaddress.ip_address(config.MAIL_HOST).is_loopback)
         for each in config.ENGINES:
             self.assertTrue(ipaddress.ip_network(each.subnet).is_private, each.subnet)
 
 
 class SshdConfigTest(unittest.TestCase):
     def test_each_sshd_listens_on_its_own_address_only_with_its_own_host_key(self) -> None:
-        for server in config.SERVERS:
-            text = sshd.sshd_config(server)
+        for host in servers.HOSTS:
+            text = host._sshd_config()
             listen = [line for line in text.splitlines() if line.startswith("ListenAddress")]
-            self.assertEqual(listen, [f"ListenAddress {server.address}:22"])
-            self.assertIn(f"HostKey {server.host_key}\n", text)
-            self.assertIn(f"AuthorizedKeysFile {server.authorized_keys}\n", text)
-
-    def test_sessions_get_their_own_servers_engine_and_no_other(self) -> None:
-        for server in config.SERVERS:
-            set_env = [
-                line for line in sshd.sshd_config(server).splitlines() if line.startswith("SetEnv")
-            ]
-            self.assertEqual(len(set_env), 1)
-            variables = dict(word.split("=", 1) for word in set_env[0].split()[1:])
-            self.assertEqual(variables["DOCKER_HOST"], server.engine.docker_host)
-            self.assertEqual(variables["CONTAINERS_CONF"], str(server.engine.containers_conf))
-            self.assertEqual(variables["CONTAINERS_STORAGE_CONF"], str(server.engine.storage_conf))
-            self.assertIn(config.PROCESS_MARKER, variables)
-            for other in config.ENGINES:
-                if other != server.engine:
-                    self.assertNotIn(str(other.runtime_dir), set_env[0])
-
-    def test_known_hosts_pairs_each_address_with_its_own_host_key(self) -> None:
-        with (
-            tempfile.TemporaryDirectory() as secrets,
-            mock.patch.object(config, "SECRETS_DIR", Path(secrets)),
-        ):
-            for server in config.SERVERS:
-                Path(f"{server.host_key}.pub").write_text(f"ssh-ed25519 KEY-{server.name} c\n")
-            lines = sshd.known_hosts_lines().splitlines()
-        self.assertEqual(
-            lines,
-            [f"{server.address} ssh-ed25519 KEY-{server.name}" for server in config.SERVERS],
-        )
+            self.assertEqual(listen, [f"ListenAddress {host.address}:22"])
+            self.assertIn(f"HostKey {host.host_key}\n", text)
+            self.assertIn(f"AuthorizedKeysFile {host.etc_dir / 'authorized_keys'}\n", text)
 
 
 class EngineConfigTest(unittest.TestCase):
@@ -126,13 +100,11 @@ class EngineConfigTest(unittest.TestCase):
             self.assertIn(f'graphroot = "{each.graph_root}"', storage_conf)
             self.assertIn(f'runroot = "{each.run_root}"', storage_conf)
 
-    def test_default_networks_differ_in_id_bridge_and_subnet(self) -> None:
-        networks = [engine.network_definition(each) for each in config.ENGINES]
+    def test_the_default_network_is_not_podmans_own(self) -> None:
         podmans_own_default_id = "2f259bab93aaaaa2542ba43ef33eb990d0999ee1b9924b557b7be53c0b7a1bb9"
-        ids = [network["id"] for network in networks]
-        self.assertEqual(len(set(ids)), len(ids))
-        self.assertNotIn(podmans_own_default_id, ids)
-        for each, network in zip(config.ENGINES, networks, strict=True):
+        for each in config.ENGINES:
+            network = engine.network_definition(each)
+            self.assertNotEqual(network["id"], podmans_own_default_id)
             self.assertEqual(network["network_interface"], each.bridge)
             self.assertEqual(network["subnets"], [{"subnet": each.subnet, "gateway": each.gateway}])
 
@@ -225,8 +197,14 @@ class SshClientConfigBlockTest(unittest.TestCase):
 
     def test_block_gives_global_lines_after_it_back_to_every_host(self) -> None:
         block_lines = ssh_client_config.block().splitlines()
-        self.assertEqual(block_lines[1], f"Host {' '.join(config.SSH_HOSTS)}")
+        self.assertEqual(block_lines[1].split()[:3], ["Host", *config.SSH_HOSTS])
         self.assertEqual(block_lines[-2], "Host *")
+
+    def test_each_hosts_own_known_hosts_file_is_read(self) -> None:
+        block = ssh_client_config.block()
+        for host in (*servers.HOSTS, *topology.HOSTS):
+            self.assertIn(f" {host.address}", block)
+            self.assertIn(str(host.known_hosts), block)
 
     def test_install_and_remove_on_a_file(self) -> None:
         with tempfile.TemporaryDirectory() as directory:
@@ -287,3 +265,88 @@ class MissingPackagesTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class OldLayoutTest(unittest.TestCase):
+    """What the stand-in kept on this machine before its servers were isolated hosts goes with
+    the next `down`: the app directories hold env files with secrets, and nothing reads them."""
+
+    def setUp(self) -> None:
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)
+        root = Path(directory.name)
+        state = root / "state"
+        patched_servers = tuple(
+            dataclasses.replace(
+                server,
+                app_dir=root / "srv" / server.container_name,
+                cron_file=root / "cron.d" / f"superlists-{server.container_name}",
+            )
+            for server in config.SERVERS
+        )
+        for name, value in [
+            ("SERVERS", patched_servers),
+            ("STATE_DIR", state),
+            ("SECRETS_DIR", state / "secrets"),
+        ]:
+            patcher = mock.patch.object(config, name, value)
+            patcher.start()
+            self.addCleanup(patcher.stop)
+        self.old = []
+        for server in patched_servers:
+            (server.app_dir / "backups").mkdir(parents=True)
+            (server.app_dir / "superlists.env").write_text("EMAIL_PASSWORD=secret\n")
+            server.cron_file.parent.mkdir(exist_ok=True)
+            server.cron_file.write_text("17 3 * * * root docker exec …\n")
+            self.old += [server.app_dir, server.cron_file]
+        (state / "secrets").mkdir(parents=True)
+        for name in ("staging", "production"):
+            storage = state / "engines" / name / "storage"
+            storage.mkdir(parents=True)
+            key = state / "secrets" / f"ssh_host_ed25519_key.{name}"
+            key.write_text("private\n")
+            public_key = key.with_name(f"{key.name}.pub")  # as ssh-keygen names it
+            public_key.write_text("ssh-ed25519 KEY\n")
+            self.old += [storage.parent, key, public_key]
+        (state / "known_hosts").write_text("127.0.10.1 ssh-ed25519 KEY\n")
+        self.kept = [state / "engines" / "operator", state / "secrets" / "operator_ed25519"]
+        self.kept[0].mkdir(parents=True)
+        self.kept[1].write_text("the operator's key\n")
+
+    def test_down_removes_all_of_it_and_nothing_else(self) -> None:
+        self.assertCountEqual(servers.old_layout(), [*self.old, config.STATE_DIR / "known_hosts"])
+        removed = servers.remove_old_layout()
+        self.assertEqual(len(removed), len(self.old) + 1)
+        self.assertEqual(servers.old_layout(), [])
+        for path in self.old:
+            self.assertFalse(path.exists(), path)
+        for path in self.kept:
+            self.assertTrue(path.exists(), path)
+
+    def test_never_removes_through_a_mount(self) -> None:
+        storage = config.STATE_DIR / "engines" / "staging" / "storage"
+        merged = f"{storage}/overlay/abc/merged"
+        with mock.patch.object(
+            host_changes, "mounts", return_value=[("/", "ext4"), (merged, "overlay")]
+        ):
+            removed = servers.remove_old_layout()
+        self.assertNotIn(str(storage.parent), removed)
+        self.assertTrue(storage.exists())
+        self.assertEqual(len(removed), len(self.old))  # all the rest, and known_hosts
+
+    def test_nothing_to_remove_on_a_machine_that_never_had_it(self) -> None:
+        servers.remove_old_layout()
+        self.assertEqual(servers.remove_old_layout(), [])
+
+
+class HostImageQueryTest(unittest.TestCase):
+    def test_the_label_is_a_quoted_string_in_the_template_the_host_shell_receives(self) -> None:
+        words = shlex.split(images.rootfs_label_query(images.PYTHON))
+        self.assertEqual(
+            words,
+            [
+                "podman", "image", "inspect", "--format",
+                '{{index .Labels "org.superlists.standin.rootfs"}}',
+                config.PYTHON_IMAGE,
+            ],
+        )  # fmt: skip

@@ -6,10 +6,16 @@ from pathlib import Path
 from unittest import mock
 
 from infra.standin import config, footprint, host_changes, isolated_host, leftovers
+from infra.standin.config import Engine
 from infra.standin.processes import Process
 
-# `iptables -S` lines while one container ran on staging's engine and one on production's,
-# beside a rule of some other program's that must never count as ours.
+# Two engines on this machine, as staging's and production's were before each became a host.
+TWO_ENGINES = (
+    Engine("staging", subnet="10.88.11.0/24", gateway="10.88.11.1"),
+    Engine("production", subnet="10.88.12.0/24", gateway="10.88.12.1"),
+)
+# `iptables -S` lines while one container ran on each of TWO_ENGINES, beside a rule of some
+# other program's that must never count as ours.
 IPTABLES_WITH_BOTH_ENGINES = [
     "-t filter -A NETAVARK_FORWARD -d 10.88.11.0/24 -m conntrack --ctstate "
     "RELATED,ESTABLISHED -j ACCEPT",
@@ -47,12 +53,12 @@ class StandInProcessTest(unittest.TestCase):
 
     def test_a_process_inside_a_container_of_our_engines_is_ours(self) -> None:
         gunicorn = process("gunicorn -c gunicorn.conf.py", "python3.11")
-        root = f"{config.STAGING_ENGINE.graph_root}/overlay/abc/merged"
+        root = f"{config.OPERATOR_ENGINE.graph_root}/overlay/abc/merged"
         self.assertTrue(leftovers.is_stand_in_process(gunicorn, {}, root))
 
     def test_an_engine_program_naming_our_directories_is_ours(self) -> None:
         conmon = process(
-            f"/usr/bin/conmon --api-version 1 -b {config.STAGING_ENGINE.graph_root}/x "
+            f"/usr/bin/conmon --api-version 1 -b {config.OPERATOR_ENGINE.graph_root}/x "
             "--exit-delay 300",
             "conmon",
         )
@@ -69,7 +75,7 @@ class StandInProcessTest(unittest.TestCase):
 
 class FirewallRulesTest(unittest.TestCase):
     def test_rules_naming_our_subnets_addresses_in_them_bridges_or_networks(self) -> None:
-        found = leftovers.firewall_rules_of(IPTABLES_WITH_BOTH_ENGINES, config.ENGINES)
+        found = leftovers.firewall_rules_of(IPTABLES_WITH_BOTH_ENGINES, TWO_ENGINES)
         self.assertEqual(found, IPTABLES_WITH_BOTH_ENGINES[:5])
 
     def test_one_engines_rules_are_not_anothers(self) -> None:

@@ -4,9 +4,9 @@ as `python -m infra.standin.mail.error_receiver` beside the mail server.
 The app's containers send their error reports to it (the deploy passes its DSN as SENTRY_DSN,
 as a real server's would name Sentry or GlitchTip), and the staging tests read back what
 arrived through kent's API (``/api/eventlist/``, ``/api/event/<id>``). Like the SMTP server it
-listens on the mail host's loopback address, for this machine, and on each server engine's
-bridge gateway, for the containers; one process, so every address sees the same events. Plain
-HTTP: it is reachable only from this machine and its engines' private bridges.
+listens on the mail host's loopback address, for this machine, and on this machine's end of
+each stand-in host's link, for the containers there; one process, so every address sees the
+same events. Plain HTTP: it is reachable only from this machine and the stand-in's own links.
 """
 
 import argparse
@@ -27,7 +27,7 @@ def servers(addresses: list[str], port: int) -> list[BaseWSGIServer]:
     app = create_app()
     made = []
     for address in addresses:
-        listener = listening_socket(address, port)  # before the bridge exists too
+        listener = listening_socket(address, port)  # before the host's link exists too
         listener.setblocking(True)
         made.append(make_server(address, port, app, threaded=True, fd=listener.fileno()))
     return made

@@ -2,9 +2,9 @@
 
 It only accepts mail from the authenticated sending account, for our own mailboxes, and
 delivers it into their Maildirs (read over POP3 by Dovecot). It listens on the mail host's
-loopback address for this machine, and on each server engine's bridge gateway for the app's
-containers there. AUTH is offered without TLS: this is a stand-in reachable only from this
-machine (loopback and the engines' private bridges), never a real mail server.
+loopback address for this machine, and on this machine's end of each stand-in host's link for
+the app's containers there. AUTH is offered without TLS: this is a stand-in reachable only from
+this machine (loopback and the stand-in's own links), never a real mail server.
 """
 
 import argparse
@@ -23,8 +23,8 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from .. import config, credentials
 from . import mailboxes
 
-# Linux's IP_FREEBIND (Python 3.11's socket module lacks the name): lets us listen on the
-# bridge gateways before Podman creates the bridges, which it only does while a container runs.
+# Linux's IP_FREEBIND (Python 3.11's socket module lacks the name): lets us listen at the
+# hosts' links before they exist (the mail server starts first; a host makes its link as it boots).
 IP_FREEBIND = getattr(socket, "IP_FREEBIND", 15)
 
 log = logging.getLogger("standin.smtp_server")
