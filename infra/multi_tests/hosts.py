@@ -2,12 +2,15 @@
 
 import shlex
 import subprocess
+from pathlib import Path
 
 from infra.standin import credentials
 from infra.standin import deploy as deploy_module
 from infra.standin.isolated_host import IsolatedHost
+from loadtest.report import Report
 
 FAILOVER_PLAYBOOK = deploy_module.PLAYBOOK.with_name("failover-playbook.yaml")
+REJOIN_PLAYBOOK = deploy_module.PLAYBOOK.with_name("rejoin-playbook.yaml")
 PSQL = "/usr/lib/postgresql/15/bin/psql"
 
 
@@ -54,9 +57,38 @@ def promote(host: IsolatedHost) -> subprocess.CompletedProcess[str]:
     )
 
 
+def rejoin(host: IsolatedHost, inventory: Path) -> subprocess.CompletedProcess[str]:
+    """The operator's command that rebuilds `host` as a standby of the primary `inventory`
+    names first."""
+    return deploy_module.run_playbook(
+        "db",
+        credentials.sender_password(),
+        "-e",
+        f"rejoin={host.name}",
+        inventory=inventory,
+        playbook=REJOIN_PLAYBOOK,
+    )
+
+
 def proxy_warnings(host: IsolatedHost, since: str = "2m") -> str:
     """The server's side of a failed request: the load balancer's log lines above INFO (Caddy's
     "no upstreams available", a dial that failed) of the last `since`, the access log left out."""
     log = on(host, f"docker logs --since {since} superlists-proxy 2>&1")
     quiet = ('"level":"info"', '"level":"debug"')
     return "\n".join(line for line in log.splitlines() if not any(q in line for q in quiet))
+
+
+class ServerSide:
+    """A fault test's failure message: the load test's report and the load balancer's warnings,
+    read from the host only when unittest formats the message, that is when the test fails."""
+
+    def __init__(self, report: Report, lb: IsolatedHost, headline: str = "") -> None:
+        self.report, self.lb, self.headline = report, lb, headline
+
+    def after(self, headline: str) -> "ServerSide":
+        return ServerSide(self.report, self.lb, headline)
+
+    def __str__(self) -> str:
+        warnings = proxy_warnings(self.lb)
+        lines = [self.headline, self.report.summary(), f"{self.lb.name}'s warnings:", warnings]
+        return "\n".join(line for line in lines if line)

@@ -117,13 +117,18 @@ class DockerfileTest(unittest.TestCase):
 
 class PlaybookTest(unittest.TestCase):
     def test_syntax_check(self) -> None:
-        result = subprocess.run(
-            [ANSIBLE_PLAYBOOK, "--syntax-check", "-i", "staging.example.com,", PLAYBOOK],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        for playbook in sorted(PLAYBOOK.parent.glob("*-playbook.yaml")):
+            with self.subTest(playbook=playbook.name):
+                host = "staging.example.com"
+                command: list[str | Path] = [ANSIBLE_PLAYBOOK, "--syntax-check", "-i", f"{host},"]
+                command += [playbook, "-e", f"promote={host}", "-e", f"rejoin={host}"]
+                result = subprocess.run(
+                    command,
+                    capture_output=True,
+                    text=True,
+                    timeout=120,
+                )
+                self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
 
     def test_env_file_and_secret_tasks_are_never_logged(self) -> None:
         for task in deploy_tasks():
