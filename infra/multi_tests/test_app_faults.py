@@ -10,7 +10,7 @@ import unittest
 from infra.staging_tests.test_operator_deploy import under_load
 from infra.standin import topology
 
-from .hosts import on, proxy_warnings
+from .hosts import ServerSide, on
 
 LB = topology.GROUPS["lb"][0]
 DOOMED = topology.GROUPS["app"][-1]
@@ -30,7 +30,7 @@ class LoadBalancerRestartTest(unittest.TestCase):
         [report] = reports
         print(f"\n  load balancer restarted: {report.tally.failed} requests failed\n"
               + report.summary())  # fmt: skip
-        explained = f"{report.summary()}\n{LB.name}'s warnings:\n{proxy_warnings(LB)}"
+        explained = ServerSide(report, LB)
         self.assertEqual(report.audit.lost, [], explained)
         # Every outage ended: the site came back by itself (restart_policy, and Caddy's state
         # on its volume), before the load stopped.
@@ -50,7 +50,7 @@ class AppHostKilledTest(unittest.TestCase):
         [report] = reports
         print(f"\n  {DOOMED.name} killed: {report.tally.failed} requests failed\n"
               + report.summary())  # fmt: skip
-        explained = f"{report.summary()}\n{LB.name}'s warnings:\n{proxy_warnings(LB)}"
+        explained = ServerSide(report, LB)
         self.assertEqual(report.audit.lost, [], explained)
         # Only requests the lb had already sent to the host as it died (502: their connection
         # went with it): none after the lb stopped sending there.
@@ -59,6 +59,6 @@ class AppHostKilledTest(unittest.TestCase):
         ]
         self.assertTrue(
             all(0 <= seconds < DROPPED_WITHIN_SECONDS for seconds in failed_after),
-            f"failures {failed_after} s after the kill\n{explained}",
+            explained.after(f"failures {failed_after} s after the kill"),
         )
         self.assertEqual(set(report.tally.failures), {"HTTP 502"}, explained)
