@@ -54,6 +54,7 @@ def up(with_deploy: bool) -> None:
         build_rootfs,
         start_operator_engine,
         import_operator_images,
+        tidy_build_leftovers,
         start_mail,
         start_servers,
         import_server_images,
@@ -82,6 +83,7 @@ def up_multi(with_deploy: bool) -> None:
             build_rootfs,
             start_operator_engine,
             import_operator_images,
+            tidy_build_leftovers,
             start_mail,
             let_hosts_reach_each_other,
             start_hosts,
@@ -106,6 +108,10 @@ def start_operator_engine() -> str:
 
 def import_operator_images() -> str:
     return images.ensure_images(config.OPERATOR_ENGINE)
+
+
+def tidy_build_leftovers() -> str:
+    return engine.tidy_build_leftovers(config.OPERATOR_ENGINE)
 
 
 def let_hosts_reach_each_other() -> str:

@@ -6,12 +6,15 @@ and `down`'s checks have their own files here (test_standin_daemons, test_standi
 
 import dataclasses
 import ipaddress
+import json
 import shlex
 import subprocess
 import tempfile
 import unittest
 from pathlib import Path
 from unittest import mock
+
+import yaml
 
 from infra.standin import (
     config,
@@ -107,6 +110,31 @@ class EngineConfigTest(unittest.TestCase):
             self.assertNotEqual(network["id"], podmans_own_default_id)
             self.assertEqual(network["network_interface"], each.bridge)
             self.assertEqual(network["subnets"], [{"subnet": each.subnet, "gateway": each.gateway}])
+
+
+class BuildLeftoversTest(unittest.TestCase):
+    """(`up` tidies the real operator engine in every CI run.)"""
+
+    def test_the_newest_builds_stay_and_the_rest_go_then_unused_images(self) -> None:
+        builds = [{"Id": f"id{n}", "Created": created} for n, created in enumerate([5, 9, 1, 7, 3])]
+        calls: list[tuple[str, ...]] = []
+
+        def podman(_engine: object, *args: str) -> str:
+            calls.append(args)
+            return json.dumps(builds) if args[0] == "images" else "unused1\nunused2\n"
+
+        with mock.patch.object(engine, "podman", podman):
+            said = engine.tidy_build_leftovers(config.OPERATOR_ENGINE)
+        self.assertEqual(engine.KEPT_APP_BUILDS, 3)
+        self.assertIn(("rmi", "id4", "id2"), calls)  # created 3 and 1; 9, 7 and 5 stay
+        self.assertEqual(calls[-1], ("image", "prune", "--force"))
+        self.assertEqual(said, "2 old builds of the app and 2 unused images removed")
+
+    def test_the_builds_are_the_roles_image(self) -> None:
+        defaults = yaml.safe_load(
+            (config.REPO_ROOT / "infra/roles/superlists/defaults/main.yaml").read_text()
+        )
+        self.assertEqual(engine.APP_IMAGE, defaults["image_name"])
 
 
 class DeployEnvironmentTest(unittest.TestCase):
