@@ -162,6 +162,9 @@ def make_directories() -> str:
     config.SECRETS_DIR.mkdir(mode=0o700, exist_ok=True)
     config.SECRETS_DIR.chmod(0o700)
     config.RUNTIME_DIR.mkdir(mode=0o755, parents=True, exist_ok=True)
+    # Others must pass through it (Dovecot reads its passwd file below it as its own user), and
+    # podman, run on an engine by hand before `up`, makes every missing parent of its run root 0700.
+    config.RUNTIME_DIR.chmod(0o755)
     config.LOG_DIR.mkdir(exist_ok=True)
     return f"state in {config.STATE_DIR}, runtime in {config.RUNTIME_DIR}"
 
