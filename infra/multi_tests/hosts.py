@@ -11,7 +11,9 @@ from loadtest.report import Report
 
 FAILOVER_PLAYBOOK = deploy_module.PLAYBOOK.with_name("failover-playbook.yaml")
 REJOIN_PLAYBOOK = deploy_module.PLAYBOOK.with_name("rejoin-playbook.yaml")
-PSQL = "/usr/lib/postgresql/15/bin/psql"
+PASSED_STAGING_PLAYBOOK = deploy_module.PLAYBOOK.with_name("passed-staging-playbook.yaml")
+POSTGRESQL_BIN = "/usr/lib/postgresql/15/bin"  # the role's postgresql_bin_dir
+PSQL = f"{POSTGRESQL_BIN}/psql"
 
 
 def on(host: IsolatedHost, command: str, input: str | None = None, timeout: float = 60) -> str:
@@ -43,6 +45,19 @@ def deploy(*arguments: str) -> subprocess.CompletedProcess[str]:
 
 def live_image(host: IsolatedHost) -> str:
     return on(host, "docker inspect --format '{{.Image}}' superlists").strip()
+
+
+def record_passed(image: str) -> subprocess.CompletedProcess[str]:
+    """What scripts/release does once staging's FTs pass: record on production (the multi-host
+    inventory) that `image` passed."""
+    return deploy_module.run_playbook(
+        "all",
+        credentials.sender_password(),
+        "-e",
+        f"release_image_id={image}",
+        inventory=deploy_module.MULTI_INVENTORY,
+        playbook=PASSED_STAGING_PLAYBOOK,
+    )
 
 
 def promote(host: IsolatedHost) -> subprocess.CompletedProcess[str]:

@@ -3,6 +3,7 @@
 import os
 import re
 import subprocess
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from functional_tests.ssh import ssh_command
@@ -37,11 +38,14 @@ def deploy_to(group: str, *arguments: str) -> subprocess.CompletedProcess[str]:
     return deploy.run_playbook(group, credentials.sender_password(), *arguments)
 
 
-def release(*arguments: str) -> subprocess.CompletedProcess[str]:
-    """Run scripts/release on the stand-in's inventory, as its operator does."""
+def release(
+    *arguments: str, inventories: tuple[Path, ...] = (deploy.INVENTORY,)
+) -> subprocess.CompletedProcess[str]:
+    """Run scripts/release as its operator does: on the stand-in's inventory (staging and
+    production in one), or on `inventories` (staging's, then production's)."""
     environment = deploy.playbook_environment(os.environ, credentials.sender_password())
     result = subprocess.run(
-        [config.REPO_ROOT / "scripts" / "release", deploy.INVENTORY, *arguments],
+        [config.REPO_ROOT / "scripts" / "release", *inventories, *arguments],
         env=environment,
         capture_output=True,
         text=True,

@@ -16,15 +16,16 @@ from infra.tests.test_env_file_template import BASE_VARS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PLAYBOOK = REPO_ROOT / "infra" / "deploy-playbook.yaml"
+PASSED_STAGING_PLAYBOOK = REPO_ROOT / "infra" / "passed-staging-playbook.yaml"
 SINGLE_INVENTORY = REPO_ROOT / "infra" / "inventory.standin.yaml"
 MULTI_INVENTORY = REPO_ROOT / "infra" / "inventory.standin-multi.yaml"
 ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 
 
-def plays_and_hosts(inventory: Path) -> dict[str, set[str]]:
+def plays_and_hosts(inventory: Path, playbook: Path = PLAYBOOK) -> dict[str, set[str]]:
     """Each play's name and the hosts `ansible-playbook --list-hosts` says it runs on."""
     listed = subprocess.run(
-        [ANSIBLE_PLAYBOOK, "-i", inventory, PLAYBOOK, "--list-hosts"],
+        [ANSIBLE_PLAYBOOK, "-i", inventory, playbook, "--list-hosts"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -94,6 +95,12 @@ class OnePlaybookTest(unittest.TestCase):
             plays["PostgreSQL, a primary and its synchronous standbys"], {"db1", "db2"}
         )
         self.assertEqual(plays["Deploy Superlists"], {"app1", "app2"})
+
+    def test_an_image_that_passed_staging_is_recorded_on_the_app_hosts_only(self) -> None:
+        for inventory in [SINGLE_INVENTORY, MULTI_INVENTORY]:
+            with self.subTest(inventory=inventory.name):
+                [recorded_on] = plays_and_hosts(inventory, PASSED_STAGING_PLAYBOOK).values()
+                self.assertEqual(recorded_on, plays_and_hosts(inventory)["Deploy Superlists"])
 
 
 class MultiHostDatabaseUrlTest(unittest.TestCase):
