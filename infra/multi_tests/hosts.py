@@ -104,6 +104,9 @@ class ServerSide:
         return ServerSide(self.report, self.lb, headline)
 
     def __str__(self) -> str:
-        warnings = proxy_warnings(self.lb)
+        try:
+            warnings = proxy_warnings(self.lb)
+        except (AssertionError, subprocess.TimeoutExpired) as unread:
+            warnings = f"(not read: {unread})"
         lines = [self.headline, self.report.summary(), f"{self.lb.name}'s warnings:", warnings]
         return "\n".join(line for line in lines if line)

@@ -12,7 +12,7 @@ from infra.standin import config, topology
 from infra.standin.isolated_host import IsolatedHost
 
 from .database import PRIMARY
-from .hosts import PSQL, as_postgres, on
+from .hosts import POSTGRESQL_BIN, PSQL, as_postgres, on
 
 APP = topology.GROUPS["app"][0]
 SITE = f"https://{topology.GROUPS['lb'][0].address}"
@@ -20,7 +20,6 @@ SITE = f"https://{topology.GROUPS['lb'][0].address}"
 FRESH = IsolatedHost("db3", index=13, routes=(config.ISOLATED_HOSTS_SUBNET,))
 # The role's backup_dir, for container_name superlists.
 BACKUPS_ON_THE_HOST = "/srv/superlists/backups"
-POSTGRESQL_BIN = "/usr/lib/postgresql/15/bin"
 
 RESTORE_ON_A_FRESH_HOST = f"""\
 set -e

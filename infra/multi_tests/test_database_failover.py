@@ -11,6 +11,8 @@ import tempfile
 import threading
 import time
 import unittest
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -19,11 +21,11 @@ from infra.standin import deploy as deploy_module
 from infra.standin.isolated_host import IsolatedHost
 
 from .database import APP_HOSTS, PRIMARY, STANDBY, app_psql_script, writer_script
-from .hosts import as_postgres, deploy, on, promote, rejoin
+from .hosts import POSTGRESQL_BIN, as_postgres, deploy, on, promote, rejoin
 
 TABLE = "acknowledged"
 TABLE_DURING_REJOIN = "acknowledged_during_rejoin"
-PG_CTL = "/usr/lib/postgresql/15/bin/pg_ctl"
+PG_CTL = f"{POSTGRESQL_BIN}/pg_ctl"
 DATA_DIR = "/srv/postgresql/15/main"  # the role's postgresql_data_dir
 RECOVERY_TARGET_SECONDS = 30
 
@@ -68,16 +70,17 @@ class Writer:
         self._reader.join(timeout=5)
 
 
-def inventory_with_primary_first(primary: str) -> Path:
+@contextmanager
+def inventory_with_primary_first(primary: str) -> Iterator[Path]:
     """A copy of the multi-host inventory whose db group names `primary` first, as the operator
-    edits it after a failover."""
+    edits it after a failover (deleted after the block)."""
     inventory = yaml.safe_load(deploy_module.MULTI_INVENTORY.read_text())
     db = inventory["all"]["children"]["standin_multi"]["children"]["db"]
     db["hosts"] = {primary: db["hosts"][primary]} | db["hosts"]
-    directory = Path(tempfile.mkdtemp(prefix="inventory-"))
-    path = directory / "inventory.yaml"
-    path.write_text(yaml.safe_dump(inventory, sort_keys=False))
-    return path
+    with tempfile.TemporaryDirectory(prefix="inventory-") as directory:
+        path = Path(directory) / "inventory.yaml"
+        path.write_text(yaml.safe_dump(inventory, sort_keys=False))
+        yield path
 
 
 def postgresql_runs(host: IsolatedHost) -> bool:
@@ -167,7 +170,8 @@ class PrimaryKilledTest(unittest.TestCase):
         self.addCleanup(writer.stop)
         writer.wait_for_acknowledged(20)
         rejoined_from = time.time()
-        rejoined = rejoin(PRIMARY, inventory_with_primary_first(STANDBY.name))
+        with inventory_with_primary_first(STANDBY.name) as swapped:
+            rejoined = rejoin(PRIMARY, swapped)
         self.assertEqual(rejoined.returncode, 0, rejoined.stdout[-3000:])
         writer.wait_for_acknowledged(20, after=time.time())
         writer.stop()
