@@ -325,6 +325,14 @@ lock_type = "file"
             ["ip", "-n", self.netns, "link", "set", "lo", "up"],
             *(["ip", "-n", self.netns, "route", "add", network, "via", self.operator_address]
               for network in self.routes),
+            # Netavark 1.4 (Debian 12) leaves the containers' bridge to take the lowest MAC of
+            # its ports, so it changes when a container goes (a release stopping the old one),
+            # and the containers left send their answers to the old MAC until their ARP entry
+            # expires: 15-50 s in which the live release is unreachable. With arp_notify the
+            # bridge (made later, inheriting `default`) announces a new MAC at once. (Netavark
+            # 1.9 pins the bridge's MAC instead; Docker's bridge has a fixed one.)
+            ["ip", "netns", "exec", self.netns,
+             "sh", "-c", "echo 1 > /proc/sys/net/ipv4/conf/default/arp_notify"],
         ]  # fmt: skip
         for command in commands:
             run(command, fix=fix)
