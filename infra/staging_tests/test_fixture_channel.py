@@ -1,8 +1,8 @@
-"""The FTs' fixture channel to the stand-in staging server: one Django start per server."""
+"""The FTs' fixture channel to the stand-in staging server: one Django start per run."""
 
 import unittest
 
-from functional_tests.servers import StagingServer
+from functional_tests.servers import FIXTURE_CHANNELS, StagingServer
 from functional_tests.ssh import RemoteCommandFailed
 from infra.standin import config
 
@@ -29,7 +29,13 @@ class FixtureChannelTest(unittest.TestCase):
         self.assertIs(self.server._fixture_channel(), channel)
         self.assertTrue(channel.is_running())
 
-    def test_closing_the_server_ends_its_channel(self) -> None:
+    def test_one_remote_process_serves_the_whole_run(self) -> None:
         channel = self.server._fixture_channel()
-        self.server.close()
+        self.server.close()  # the end of a test class
+        next_class_server = StagingServer(config.STAGING_HOST, {})
+        next_class_server.reset()
+        self.assertIs(next_class_server._fixture_channel(), channel)
+
+        FIXTURE_CHANNELS.close()  # the end of the run
+
         self.assertFalse(channel.is_running())

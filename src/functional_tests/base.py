@@ -2,6 +2,7 @@ import functools
 import os
 import re
 import time
+import unittest
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +11,6 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from selenium.common.exceptions import WebDriverException
-from selenium.webdriver import Chrome
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -18,7 +18,7 @@ from selenium.webdriver.remote.webelement import WebElement
 
 from accounts.views import LOGIN_EMAIL_SUBJECT
 from functional_tests.accessibility import axe_violations, describe_violations
-from functional_tests.browser import can_start_afresh, make_browser, start_afresh
+from functional_tests.browser import BROWSERS
 from functional_tests.live_server import PromptLiveServerThread
 from functional_tests.server_log import errors_first
 from functional_tests.servers import Server, server_for
@@ -55,78 +55,52 @@ class FunctionalTest(StaticLiveServerTestCase):
     javascript = True  # False: every browser the test opens has JavaScript turned off
 
     server: Server  # the local live server, or the staging server TEST_SERVER names
-    # The browser each of the class's tests starts with, made new for each (start_afresh).
-    first_browser: Chrome | None
-    first_browser_size: dict[str, int]
 
     @classmethod
     def setUpClass(cls) -> None:
         super().setUpClass()
         cls.server = server_for(cls.live_server_url)
         cls.addClassCleanup(cls.server.close)
-        cls.first_browser = None
 
     def setUp(self) -> None:
         self.started_at = datetime.now(UTC)
         self.live_server_url = self.server.url
         self.server.reset()
-        self.browser = self.fresh_first_browser()
+        self.browser = self.borrow_browser()
 
-    def fresh_first_browser(self) -> WebDriver:
-        """The browser a test starts with: to the site, a newly started one, whose cookies are
-        nobody's yet. The class's tests share one (start_afresh), which the class quits after
-        its last test; a browser that cannot be made new (not Chromium) is one per test."""
-        cls = type(self)
-        if cls.first_browser is not None:
-            try:
-                start_afresh(cls.first_browser, self.server.url, cls.first_browser_size)
-                return cls.first_browser
-            except WebDriverException:  # left unusable by a failed test: start another
-                cls.first_browser = None
-        browser = make_browser(javascript=self.javascript)
-        if can_start_afresh(browser):
-            cls.first_browser, cls.first_browser_size = browser, browser.get_window_size()
-            cls.addClassCleanup(browser.quit)
-        else:
-            self.addCleanup(browser.quit)
+    def borrow_browser(self) -> WebDriver:
+        """A browser that is, to the site, newly started: its cookies are nobody's yet. It is
+        given back to the run's browsers (``BROWSERS``) after the test."""
+        browser = BROWSERS.lend(self.server.url, javascript=self.javascript)
+        self.addCleanup(BROWSERS.take_back, browser)
         return browser
 
     def open_another_browser(self) -> WebDriver:
-        """A new browser, with cookies of its own (another person's), as ``self.browser``.
-
-        Every browser a test opens is quit after it, whichever is ``self.browser`` by then.
-        """
-        self.browser = make_browser(javascript=self.javascript)
-        self.addCleanup(self.browser.quit)
+        """Another browser, with cookies of its own (another person's), as ``self.browser``."""
+        self.browser = self.borrow_browser()
         return self.browser
 
-    def tearDown(self) -> None:
-        if self._test_has_failed():
+    def _callTestMethod(self, method: Callable[[], object]) -> None:
+        # unittest's private hook around the test method (as the book's tearDown reads its
+        # private _outcome): a failure is caught here on its way to the test result, where
+        # its report is written (at once, or in the parent process of a --parallel run).
+        try:
+            super()._callTestMethod(method)  # type: ignore[misc]
+        except unittest.SkipTest:
+            raise
+        except Exception as failure:
             self.save_failure_artifacts()
-            self.add_the_servers_side_to_the_failure()
-        super().tearDown()
+            failure.add_note(self.the_servers_side())
+            raise
 
-    def _test_has_failed(self) -> bool:
-        return any(test is self for test, _ in self._failures_and_errors())
-
-    def _failures_and_errors(self) -> list[tuple[Any, str]]:
-        # unittest's private record of the run, as the book reads it too: typeshed leaves it out.
-        result = self._outcome.result  # type: ignore[attr-defined]
-        return list(result.failures) + list(result.errors)
-
-    def add_the_servers_side_to_the_failure(self) -> None:
-        """Append the server's log lines since the test started (errors and tracebacks first,
-        each with its request ID) to this test's failure report, where its reader looks first."""
+    def the_servers_side(self) -> str:
+        """The server's log lines since the test started, errors and tracebacks first, each with
+        its request ID: added to a failure's report, where its reader looks first."""
         where = f"The server ({self.server.url})"
         try:
-            report = errors_first(self.server.log_since(self.started_at), where)
+            return errors_first(self.server.log_since(self.started_at), where)
         except Exception as error:  # a report about a failure must not fail in its turn
-            report = f"{where}: its log could not be read: {error}"
-        result = self._outcome.result  # type: ignore[attr-defined]
-        for outcomes in (result.failures, result.errors):
-            for index, (test, text) in enumerate(outcomes):
-                if test is self:
-                    outcomes[index] = (test, f"{text}\n{report}\n")
+            return f"{where}: its log could not be read: {error}"
 
     def save_failure_artifacts(self) -> None:
         ARTIFACTS_DIR.mkdir(exist_ok=True)

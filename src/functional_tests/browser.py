@@ -13,17 +13,21 @@ time and loads our pages faster than ``chromium --headless=new`` (bench/HISTORY.
 """
 
 import atexit
+import contextlib
 import functools
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeGuard
 from urllib.parse import urlsplit
 
+import urllib3
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.remote.command import Command
 
 from superlists.environment import env_flag
@@ -74,9 +78,7 @@ def can_start_afresh(browser: webdriver.Remote) -> TypeGuard[webdriver.Chrome]:
 def start_afresh(browser: webdriver.Chrome, site_url: str, window_size: dict[str, int]) -> None:
     """Make ``browser`` to the site at ``site_url`` what a newly started one is: one blank tab
     of ``window_size``, no cookies (any site's), no storage, an empty cache, nothing left in its
-    console log (which the CSP tests read). Starting a browser is the largest part of a short
-    story's time (~0.5 s, and its quit ~0.15 s), so a test class's stories share one, made new.
-    """
+    console log (which the CSP tests read)."""
     for handle in browser.window_handles[1:]:
         browser.switch_to.window(handle)
         browser.close()
@@ -90,6 +92,72 @@ def start_afresh(browser: webdriver.Chrome, site_url: str, window_size: dict[str
     if browser.get_window_size() != window_size:
         browser.set_window_size(window_size["width"], window_size["height"])
     browser.execute(Command.GET_LOG, {"type": "browser"})  # read (get_log), so forgotten
+
+
+# What a browser answers once it crashed or was closed, or its driver ended.
+BROWSER_GONE = (WebDriverException, urllib3.exceptions.HTTPError)
+
+
+@dataclass(frozen=True)
+class KeptBrowser:
+    driver: webdriver.Chrome
+    javascript: bool
+    window_size: dict[str, int]  # as it started
+
+
+class BrowserPool:
+    """The browsers of a test run, each lent to one test at a time and made new for the next
+    (``start_afresh``): starting one (~0.2 s on a quiet machine, over 1 s on a busy one) and
+    quitting it cost more than most steps of a story. A browser that cannot be made new (not
+    Chromium, or left unusable by a failed test) is quit instead of kept."""
+
+    def __init__(self) -> None:
+        self._idle: list[KeptBrowser] = []
+        self._lent: dict[int, KeptBrowser] = {}
+
+    def lend(self, site_url: str, javascript: bool = True) -> webdriver.Remote:
+        """A browser that is, to the site at ``site_url``, newly started: with JavaScript
+        turned on, or off."""
+        while (kept := self._take_idle(javascript)) is not None:
+            try:
+                start_afresh(kept.driver, site_url, kept.window_size)
+            except BROWSER_GONE:
+                quit_quietly(kept.driver)
+                continue
+            self._lent[id(kept.driver)] = kept
+            return kept.driver
+        browser = make_browser(javascript=javascript)
+        if can_start_afresh(browser):
+            self._lent[id(browser)] = KeptBrowser(browser, javascript, browser.get_window_size())
+        return browser
+
+    def take_back(self, browser: webdriver.Remote) -> None:
+        kept = self._lent.pop(id(browser), None)
+        if kept is None:
+            browser.quit()
+        else:
+            self._idle.append(kept)
+
+    def close(self) -> None:
+        """Quit the idle browsers (those lent are quit when given back)."""
+        while self._idle:
+            quit_quietly(self._idle.pop().driver)
+
+    def _take_idle(self, javascript: bool) -> KeptBrowser | None:
+        for index, kept in enumerate(self._idle):
+            if kept.javascript == javascript:
+                return self._idle.pop(index)
+        return None
+
+
+def quit_quietly(browser: webdriver.Remote) -> None:
+    with contextlib.suppress(*BROWSER_GONE):
+        browser.quit()
+
+
+# The run's browsers: the FTs borrow theirs here.
+BROWSERS = BrowserPool()
+atexit.register(BROWSERS.close)
 
 
 def make_chromium(javascript: bool = True) -> webdriver.Chrome:

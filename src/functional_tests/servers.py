@@ -2,8 +2,8 @@
 
 - ``LocalServer``: the test's own live server (``StaticLiveServerTestCase``), in this process;
 - ``StagingServer``: a deployed server, when ``TEST_SERVER`` is set. Its state is set over SSH,
-  through one ``manage.py serve_fixture_commands`` in its container (a ``FixtureChannel``), and
-  its emails are read from a real mailbox over POP3.
+  through one ``manage.py serve_fixture_commands`` in its container for the whole run (a
+  ``FixtureChannel``), and its emails are read from a real mailbox over POP3.
 
 Both have the same operations: ``url``, ``reset()``, ``create_session(email)``,
 ``expire_login_links(email)``, ``email_address(name)``, ``email_body(recipient, subject,
@@ -14,6 +14,7 @@ Every environment variable the FTs read about a server is read here; the README'
 ("Staging on this machine") says what each means.
 """
 
+import atexit
 import itertools
 import json
 import logging
@@ -112,6 +113,33 @@ class ProductionTargetRefused(Exception):
     pass
 
 
+class FixtureChannels:
+    """The run's fixture channels, one for each command that reaches one: each started when
+    first asked for, again if it has ended (a redeploy replaced the container), and ended with
+    the run."""
+
+    def __init__(self) -> None:
+        self._channels: dict[tuple[str, ...], FixtureChannel] = {}
+
+    def running(self, command: list[str], where: str) -> FixtureChannel:
+        """The channel ``command`` starts, which reaches ``where`` (for messages)."""
+        channel = self._channels.get(tuple(command))
+        if channel is None or not channel.is_running():
+            if channel is not None:
+                channel.close()
+            channel = FixtureChannel(command, where, timeout=SSH_TIMEOUT)
+            self._channels[tuple(command)] = channel
+        return channel
+
+    def close(self) -> None:
+        while self._channels:
+            self._channels.popitem()[1].close()
+
+
+FIXTURE_CHANNELS = FixtureChannels()
+atexit.register(FIXTURE_CHANNELS.close)
+
+
 class StagingServer:
     """A deployed server the FTs may reset and log people in on, which it proves first.
 
@@ -123,7 +151,6 @@ class StagingServer:
     def __init__(self, address: str, environ: Mapping[str, str]) -> None:
         self.address = address
         self.environ = dict(environ)
-        self._channel: FixtureChannel | None = None
         self._confirmed_staging = False
         # Unique to this server object, so no email from an earlier test class or run can match.
         self._address_tag = secrets.token_hex(4)
@@ -224,27 +251,21 @@ class StagingServer:
         self._confirmed_staging = True
 
     def close(self) -> None:
-        if self._channel is not None:
-            self._channel.close()
-            self._channel = None
+        """Nothing to end: its fixture channel is the run's (``FIXTURE_CHANNELS``)."""
 
     def _run_fixture(self, *arguments: str) -> str:
         self.ensure_staging()
         return self._fixture_channel().run(*arguments)
 
     def _fixture_channel(self) -> FixtureChannel:
-        """`manage.py serve_fixture_commands` in the container, reached over SSH once for all
-        of a test class's tests, so that Django starts there once rather than for every test
-        (0.6 s each time). It is asked nothing before its greeting has been checked."""
-        if self._channel is not None and self._channel.is_running():
-            return self._channel
-        self.close()  # ended (a redeploy replaced the container): start anew
+        """`manage.py serve_fixture_commands` in the container, reached over SSH once for the
+        whole run, so that Django starts there once rather than for every test or test class
+        (~1 s each time). It is asked nothing before its greeting has been checked."""
         where = f"the container {self.container!r} on {self.ssh_destination}"
         command = ssh_command(
             self.ssh_destination, self._manage("serve_fixture_commands", interactive=True)
         )
-        self._channel = FixtureChannel(command, where, timeout=SSH_TIMEOUT)
-        return self._channel
+        return FIXTURE_CHANNELS.running(command, where)
 
     def _manage(self, *arguments: str, interactive: bool = False) -> str:
         docker_exec = ["docker", "exec", "--interactive"] if interactive else ["docker", "exec"]

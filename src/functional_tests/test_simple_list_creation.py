@@ -2,7 +2,6 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from functional_tests.base import FunctionalTest
-from functional_tests.browser import make_browser
 
 
 class NewVisitorTest(FunctionalTest):
@@ -73,8 +72,7 @@ class NewVisitorTest(FunctionalTest):
         self.assertIn("Buy milk", page_text)
 
         # Edith, in another browser, still has her own list at her own URL
-        edith_browser = make_browser()
-        self.addCleanup(edith_browser.quit)
+        edith_browser = self.borrow_browser()
         edith_browser.get(edith_list_url)
         self.wait_for(
             lambda: self.assertIn(
