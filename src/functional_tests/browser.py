@@ -30,6 +30,7 @@ from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.remote.command import Command
 
+from functional_tests.process_end import close_at_exit
 from superlists.environment import env_flag
 
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -126,6 +127,7 @@ class BrowserPool:
                 continue
             self._lent[id(kept.driver)] = kept
             return kept.driver
+        close_at_exit(self)
         browser = make_browser(javascript=javascript)
         if can_start_afresh(browser):
             self._lent[id(browser)] = KeptBrowser(browser, javascript, browser.get_window_size())
@@ -155,9 +157,8 @@ def quit_quietly(browser: webdriver.Remote) -> None:
         browser.quit()
 
 
-# The run's browsers: the FTs borrow theirs here.
+# The run's browsers (a --parallel run's worker's): the FTs borrow theirs here.
 BROWSERS = BrowserPool()
-atexit.register(BROWSERS.close)
 
 
 def make_chromium(javascript: bool = True) -> webdriver.Chrome:

@@ -14,7 +14,6 @@ Every environment variable the FTs read about a server is read here; the README'
 ("Staging on this machine") says what each means.
 """
 
-import atexit
 import itertools
 import json
 import logging
@@ -34,6 +33,7 @@ from django.core.cache import cache
 from functional_tests import server_state
 from functional_tests.fixture_channel import FixtureChannel
 from functional_tests.mailbox import Pop3Account, wait_for_email
+from functional_tests.process_end import close_at_exit
 from functional_tests.server_log import RecordedLog
 from functional_tests.ssh import SSH_TIMEOUT, RemoteCommandFailed, run_over_ssh, ssh_command
 from superlists.environment import env_flag
@@ -127,6 +127,7 @@ class FixtureChannels:
         if channel is None or not channel.is_running():
             if channel is not None:
                 channel.close()
+            close_at_exit(self)
             channel = FixtureChannel(command, where, timeout=SSH_TIMEOUT)
             self._channels[tuple(command)] = channel
         return channel
@@ -137,7 +138,6 @@ class FixtureChannels:
 
 
 FIXTURE_CHANNELS = FixtureChannels()
-atexit.register(FIXTURE_CHANNELS.close)
 
 
 class StagingServer:

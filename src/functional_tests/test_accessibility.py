@@ -1,7 +1,8 @@
 """Every page a user meets, on a laptop and on a phone, checked by axe-core (``assert_accessible``).
 
 To check a new page, write how a user gets to it (a function of the test, below) and add one
-line to ``PAGES``. ``FT_SCREENSHOTS=1`` saves each page at each width as
+line to ``VISITOR_PAGES`` or ``OWNER_PAGES`` (two lists, so that a --parallel run checks them
+side by side). ``FT_SCREENSHOTS=1`` saves each page at each width as
 ``ft-artifacts/<page>-<width>.png``, for a person to look at.
 """
 
@@ -120,21 +121,28 @@ def error_text(test: FunctionalTest) -> str:
 
 # Each page a user meets: its name (for failures and screenshots) and how a user gets there.
 # Each is visited by a visitor with no cookies, in a laptop-sized window.
-PAGES: list[tuple[str, Callable[[FunctionalTest], None]]] = [
+Pages = list[tuple[str, Callable[[FunctionalTest], None]]]
+
+# What anyone meets, logged in or not.
+VISITOR_PAGES: Pages = [
     ("home", home),
     ("list", list_with_items),
     ("home-form-error", home_with_form_error),
     ("list-duplicate-error", list_with_duplicate_item_error),
     ("check-your-email", check_your_email),
     ("login-confirmation", login_confirmation),
+    ("not-found", not_found),
+    ("forbidden", form_sent_without_its_cookie),
+]
+
+# What a logged-in owner of lists meets.
+OWNER_PAGES: Pages = [
     ("my-lists", my_lists),
     ("shared-list-owner", shared_list_seen_by_its_owner),
     ("list-item-ticked-off", list_with_an_item_ticked_off),
     ("edit-item", editing_an_item),
     ("rename-list", renaming_a_list),
     ("delete-list", deleting_a_list),
-    ("not-found", not_found),
-    ("forbidden", form_sent_without_its_cookie),
 ]
 
 # Elements wider than the window: what sticks out when the page scrolls sideways.
@@ -177,11 +185,13 @@ return cut;
 """
 
 
-class AccessibilityTest(FunctionalTest):
-    def test_every_page_works_for_everyone_on_a_laptop_and_on_a_phone(self) -> None:
+class PagesCheck(FunctionalTest):
+    """Checks of pages on a laptop and on a phone, for the test classes below."""
+
+    def check_every_page(self, pages: Pages) -> None:
         # Edith uses a screen reader on her laptop; her friend Francis uses Superlists on his
         # phone. Every page either of them meets passes axe-core's checks at both sizes
-        for name, go_to_page in PAGES:
+        for name, go_to_page in pages:
             with self.subTest(page=name):
                 self.browser.delete_all_cookies()
                 self.browser.set_window_size(*LAPTOP)
@@ -243,6 +253,16 @@ class AccessibilityTest(FunctionalTest):
             [],
             f"{name}: a line break cuts words of the heading in two",
         )
+
+
+class AccessibilityTest(PagesCheck):
+    def test_every_page_a_visitor_meets_works_on_a_laptop_and_on_a_phone(self) -> None:
+        self.check_every_page(VISITOR_PAGES)
+
+
+class OwnerPagesAccessibilityTest(PagesCheck):
+    def test_every_page_an_owner_meets_works_on_a_laptop_and_on_a_phone(self) -> None:
+        self.check_every_page(OWNER_PAGES)
 
 
 class PhoneWithoutJavaScriptTest(FunctionalTest):
