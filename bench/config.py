@@ -48,6 +48,7 @@ TARGETS = {
     "home_fraction_of_ceiling": 0.70,
     "my_lists_max_queries": 3,
     "email_seconds": 1.0,
-    "local_ft_suite_seconds": 10.0,
-    "staging_ft_suite_seconds": 68 / 4,
+    "local_ft_suite_seconds": 8.0,  # the book's 8 stories
+    "staging_ft_suite_seconds": 68 / 4,  # the book's 8 stories
+    "staging_whole_ft_suite_seconds": 45.0,  # our whole functional_tests label
 }

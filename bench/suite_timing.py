@@ -15,6 +15,7 @@ SUITE_TIMEOUT_S = 1800
 UNIT_TESTS = "unit tests"
 LOCAL_FT_SUITE = "FT suite, local live server"
 BOOK_FT_STORIES = "FT suite, local: the book's 8 stories"
+BOOK_FT_STORIES_ONE_AT_A_TIME = "FT suite, local: the book's 8 stories, one at a time"
 STAGING_FT_SUITE = "FT suite, against staging"
 STAGING_BOOK_STORIES = "FT suite, against staging: the book's 8 stories"
 
@@ -67,9 +68,14 @@ def time_suite(name: str, labels: list[str], env: Mapping[str, str] | None = Non
     return SuiteTime(name, round(seconds, 2), passed, failed, skipped, completed.returncode)
 
 
+# As scripts/test runs them: the test classes side by side, one process (and browser) per core.
+PARALLEL = "--parallel=auto"
+
+
 def time_local_suites() -> list[SuiteTime]:
     return [
         time_suite(UNIT_TESTS, ["lists", "accounts", "superlists", "sitewide"]),
-        time_suite(LOCAL_FT_SUITE, ["functional_tests"]),
-        time_suite(BOOK_FT_STORIES, BOOK_STORY_LABELS),
+        time_suite(LOCAL_FT_SUITE, [PARALLEL, "functional_tests"]),
+        time_suite(BOOK_FT_STORIES, [PARALLEL, *BOOK_STORY_LABELS]),
+        time_suite(BOOK_FT_STORIES_ONE_AT_A_TIME, BOOK_STORY_LABELS),
     ]

@@ -41,3 +41,23 @@ class CheckTargetsTest(unittest.TestCase):
         verdicts = self.verdicts(results_with(0.55, 0.75, 3))
         self.assertEqual(verdicts["FT suite, against staging: the book's 8 stories"], NOT_MEASURED)
         self.assertEqual(verdicts["email in the test's hands after sending"], NOT_MEASURED)
+
+    def test_the_ft_suites_against_their_goals_only_if_they_passed(self) -> None:
+        results = results_with(0.55, 0.75, 3)
+        results["tests"] = [
+            {"name": "FT suite, local: the book's 8 stories", "seconds": 7.9, "exit_code": 0}
+        ]
+        results["staging"] = {
+            "book_stories": {"seconds": 12.0, "exit_code": 0},
+            "ft_suite": {"seconds": 30.0, "exit_code": 1},
+        }
+        verdicts = self.verdicts(results)
+        self.assertEqual(verdicts["FT suite, local: the book's 8 stories"], MET)
+        self.assertEqual(verdicts["FT suite, against staging: the book's 8 stories"], MET)
+        self.assertEqual(verdicts["FT suite, against staging: all of it"], NOT_MEASURED)
+
+        results["tests"][0]["seconds"] = 8.1
+        results["staging"]["ft_suite"] = {"seconds": 46.0, "exit_code": 0}
+        verdicts = self.verdicts(results)
+        self.assertEqual(verdicts["FT suite, local: the book's 8 stories"], NOT_MET)
+        self.assertEqual(verdicts["FT suite, against staging: all of it"], NOT_MET)

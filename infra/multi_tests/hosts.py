@@ -14,6 +14,7 @@ REJOIN_PLAYBOOK = deploy_module.PLAYBOOK.with_name("rejoin-playbook.yaml")
 PASSED_STAGING_PLAYBOOK = deploy_module.PLAYBOOK.with_name("passed-staging-playbook.yaml")
 POSTGRESQL_BIN = "/usr/lib/postgresql/15/bin"  # the role's postgresql_bin_dir
 PSQL = f"{POSTGRESQL_BIN}/psql"
+APP_DIR = "/srv/superlists"  # the role's app_dir: the app's state on an app host
 
 
 def on(host: IsolatedHost, command: str, input: str | None = None, timeout: float = 60) -> str:

@@ -12,14 +12,14 @@ from infra.standin import config, topology
 from infra.standin.isolated_host import IsolatedHost
 
 from .database import PRIMARY
-from .hosts import POSTGRESQL_BIN, PSQL, as_postgres, on
+from .hosts import APP_DIR, POSTGRESQL_BIN, PSQL, as_postgres, on
 
 APP = topology.GROUPS["app"][0]
 SITE = f"https://{topology.GROUPS['lb'][0].address}"
 # A db host that has never had PostgreSQL: the stand-in's next free link.
 FRESH = IsolatedHost("db3", index=13, routes=(config.ISOLATED_HOSTS_SUBNET,))
 # The role's backup_dir, for container_name superlists.
-BACKUPS_ON_THE_HOST = "/srv/superlists/backups"
+BACKUPS_ON_THE_HOST = f"{APP_DIR}/backups"
 
 RESTORE_ON_A_FRESH_HOST = f"""\
 set -e

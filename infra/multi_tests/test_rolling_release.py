@@ -14,13 +14,10 @@ from infra.staging_tests.test_operator_deploy import a_changed_checkout, under_l
 from infra.standin import topology
 from infra.standin.deploy import MULTI_INVENTORY
 
-from .hosts import deploy, live_image, on, record_passed
+from .hosts import APP_DIR, deploy, live_image, on, record_passed
 
 APP_HOSTS = topology.GROUPS["app"]
 SITE = f"https://{topology.GROUPS['lb'][0].address}"
-
-
-APP_DIR = "/srv/superlists"  # the role's default for the container name the inventory keeps
 
 
 def images() -> list[str]:
@@ -85,7 +82,7 @@ class RollingReleaseTest(unittest.TestCase):
                 staging.write_text("all: {hosts: {staging.invalid: {}}}\n")  # not reached
                 rolled_back = release("--rollback", inventories=(staging, MULTI_INVENTORY))
             print(f"; rollback: {time.monotonic() - started:.1f} s", end="")
-            self.assertEqual(rolled_back.returncode, 0)
+            self.assertEqual(rolled_back.returncode, 0, rolled_back.stdout[-3000:])
             self.assertEqual(set(images()), {before})
         [report] = reports
         print("\n" + report.summary())
