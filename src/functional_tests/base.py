@@ -68,6 +68,12 @@ class FunctionalTest(StaticLiveServerTestCase):
         self.server.reset()
         self.browser = self.borrow_browser()
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A finished test goes whole to the parent process of a --parallel run when a subtest
+        # of it failed; its browser (given back by then) cannot go with it.
+        state: dict[str, Any] = super().__getstate__()  # type: ignore[assignment]
+        return {name: value for name, value in state.items() if name != "browser"}
+
     def borrow_browser(self) -> WebDriver:
         """A browser that is, to the site, newly started: its cookies are nobody's yet. It is
         given back to the run's browsers (``BROWSERS``) after the test."""
