@@ -13,6 +13,7 @@ from collections.abc import Callable
 from bench import config
 from bench.suite_timing import (
     BOOK_STORY_LABELS,
+    PARALLEL,
     STAGING_BOOK_STORIES,
     STAGING_FT_SUITE,
     SuiteTime,
@@ -70,8 +71,8 @@ def bring_up_warm() -> float:
 
 def ft_suites_on_staging(env: dict[str, str]) -> tuple[SuiteTime, SuiteTime]:
     return (
-        time_suite(STAGING_FT_SUITE, ["functional_tests"], env),
-        time_suite(STAGING_BOOK_STORIES, BOOK_STORY_LABELS, env),
+        time_suite(STAGING_FT_SUITE, [PARALLEL, "functional_tests"], env),
+        time_suite(STAGING_BOOK_STORIES, [PARALLEL, *BOOK_STORY_LABELS], env),
     )
 
 

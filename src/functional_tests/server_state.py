@@ -8,7 +8,10 @@ person). All refuse to run unless the server's own settings enable test fixtures
 production's never do, and wherever the data may be production's whatever the settings say.
 """
 
+import fcntl
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
@@ -19,6 +22,8 @@ from django.utils import timezone
 
 from accounts.models import Token, User
 from operations.production_guard import holds_production_data
+
+RUN_MARKER_NAME = "superlists-ft-run"  # the id of the FT run whose reset emptied the database
 
 
 class FixturesDisabled(Exception):
@@ -48,11 +53,26 @@ def create_pre_authenticated_session(email: str) -> str:
     return session.session_key
 
 
-def reset_database() -> None:
+def reset_database(run: str = "") -> None:
     """Empty every data table (lists, items, users, tokens, sessions), keeping the schema, and
-    the cache, so no test inherits another's count of login emails asked for."""
+    the cache, so no test inherits another's count of login emails asked for.
+
+    With ``run`` (the id of an FT run), only the run's first reset empties the tables, and every
+    one clears the cache: the tests of a --parallel run share this server, and a later reset
+    would empty it under another test's feet. Each test's people are its own (new addresses),
+    and so are their lists. A second reset of the run waits for the first to finish.
+    """
     ensure_fixtures_enabled()
-    call_command("flush", interactive=False, verbosity=0)
+    # In the server's /tmp, which every process of the container sees (each FT worker's
+    # fixture channel is a `docker exec` of its own), and a new container does not.
+    with open(Path(tempfile.gettempdir()) / RUN_MARKER_NAME, "a+") as marker:
+        fcntl.flock(marker, fcntl.LOCK_EX)
+        marker.seek(0)
+        if not run or marker.read() != run:
+            call_command("flush", interactive=False, verbosity=0)
+            marker.seek(0)
+            marker.truncate()
+            marker.write(run)
     cache.clear()
 
 

@@ -39,6 +39,9 @@ from functional_tests.ssh import SSH_TIMEOUT, RemoteCommandFailed, run_over_ssh,
 from superlists.environment import env_flag
 
 EMAIL_TIMEOUT = 30  # seconds
+# The test run's id, which its --parallel workers inherit: on a staging server only the run's
+# first reset empties the database (server_state.reset_database).
+RUN_ID = os.environ.setdefault("FT_RUN_ID", secrets.token_hex(8))
 LOG_CLOCK_MARGIN = timedelta(seconds=1)
 
 
@@ -192,7 +195,7 @@ class StagingServer:
         )
 
     def reset(self) -> None:
-        self._run_fixture("reset_database")
+        self._run_fixture("reset_database", RUN_ID)
 
     def create_session(self, email: str) -> str:
         return self._run_fixture("create_session", email)

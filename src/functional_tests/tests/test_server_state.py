@@ -1,4 +1,5 @@
 import json
+import tempfile
 from io import StringIO
 from typing import Any
 from unittest import mock
@@ -75,6 +76,39 @@ class ResetDatabaseCommandTest(TransactionTestCase):
         ):
             reset_database()
         self.assertEqual(List.objects.get().name, "precious")
+
+
+class ResetDatabaseForARunTest(TransactionTestCase):
+    """The resets of one FT run's tests (a --parallel run's workers share the server)."""
+
+    def setUp(self) -> None:
+        directory = tempfile.TemporaryDirectory()  # the server's /tmp, where the run is noted
+        self.addCleanup(directory.cleanup)
+        patcher = mock.patch.object(tempfile, "tempdir", directory.name)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def test_only_the_runs_first_reset_empties_the_tables(self) -> None:
+        List.objects.create().item_set.create(text="from an earlier run")
+        reset_database("run-1")
+        self.assertEqual(List.objects.count(), 0)
+
+        List.objects.create().item_set.create(text="another test's, in this run")
+        reset_database("run-1")
+
+        self.assertEqual(List.objects.get().name, "another test's, in this run")
+
+    def test_the_next_run_empties_them_again(self) -> None:
+        reset_database("run-1")
+        List.objects.create().item_set.create(text="from run 1")
+        reset_database("run-2")
+        self.assertEqual(List.objects.count(), 0)
+
+    def test_every_reset_of_the_run_forgets_the_login_email_counts(self) -> None:
+        reset_database("run-1")
+        cache.set("emails:login-address:some-window:some-hash", 3)
+        reset_database("run-1")
+        self.assertIsNone(cache.get("emails:login-address:some-window:some-hash"))
 
 
 class ExpireLoginLinksCommandTest(TestCase):

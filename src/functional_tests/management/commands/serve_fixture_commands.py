@@ -17,8 +17,8 @@ from functional_tests.server_state import (
 from operations.server_info import server_info
 
 
-def _reset_database() -> str:
-    reset_database()
+def _reset_database(run: str = "") -> str:
+    reset_database(run)
     return "database reset"
 
 
