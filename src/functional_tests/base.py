@@ -48,8 +48,9 @@ def wait(fn: Callable[..., T]) -> Callable[..., T]:
 
 
 class FunctionalTest(StaticLiveServerTestCase):
-    """A user story in a real browser, against the local live server or, with TEST_SERVER set,
-    against a deployed staging server (whose database is reset before each test)."""
+    """A user story in a real browser, against the local live server (whose database is
+    emptied after each test) or, with TEST_SERVER set, against a deployed staging server (whose
+    database is emptied before the run's first test: ``server_state.reset_database``)."""
 
     server_thread_class = PromptLiveServerThread
     javascript = True  # False: every browser the test opens has JavaScript turned off
